@@ -1,0 +1,136 @@
+use super::*;
+
+fn error_of(text: &str) -> String {
+    Config::from_toml_str(text, "test.toml").unwrap_err().to_string()
+}
+
+#[test]
+fn defaults_are_valid() {
+    let config = Config::default();
+    assert_eq!(config.network.inputs, 64);
+    assert_eq!(config.samples.train, 16);
+    assert_eq!(config.widths.counter, 5);
+    assert!(config.widths.weight <= 8);
+}
+
+#[test]
+fn canonical_toml_round_trips() {
+    let config = Config::default();
+    let again = Config::from_toml_str(&config.to_toml(), "round trip").unwrap();
+    assert_eq!(config, again);
+    assert_eq!(config.digest(), again.digest());
+}
+
+#[test]
+fn digest_changes_with_any_key() {
+    let other = Config::from_toml_str("[hardware]\nlanes = 4\n", "t").unwrap();
+    assert_ne!(Config::default().digest(), other.digest());
+}
+
+#[test]
+fn zero_sample_budget_rejected() {
+    let message = error_of("[samples]\ntrain = 0\n");
+    assert!(message.contains("samples.train = 0"), "{message}");
+    assert!(message.contains("power of two"), "{message}");
+}
+
+#[test]
+fn non_power_of_two_budget_rejected() {
+    let message = error_of("[samples]\ntrain = 24\n");
+    assert!(message.contains("samples.train = 24"), "{message}");
+    assert!(message.contains("power of two such as 16"), "{message}");
+}
+
+#[test]
+fn one_bit_weight_rejected() {
+    let message = error_of("[widths]\nweight = 1\n");
+    assert!(message.contains("widths.weight = 1"), "{message}");
+    assert!(message.contains("2..=16"), "{message}");
+}
+
+#[test]
+fn lanes_must_divide_hidden() {
+    let message = error_of("[network]\nhidden = 30\n[hardware]\nlanes = 4\n");
+    assert!(message.contains("hardware.lanes = 4"), "{message}");
+    assert!(message.contains("divide network.hidden = 30"), "{message}");
+    assert!(message.contains("1, 2, 3, 5, 6, 10, 15, 30"), "{message}");
+}
+
+#[test]
+fn narrow_counter_rejected() {
+    let message = error_of("[samples]\ntrain = 64\n[widths]\ncounter = 6\n");
+    assert!(message.contains("widths.counter = 6"), "{message}");
+    assert!(message.contains("needs 7 bits"), "{message}");
+}
+
+#[test]
+fn unknown_key_rejected() {
+    let message = error_of("[network]\nhiden = 32\n");
+    assert!(message.contains("test.toml:2:1"), "{message}");
+    assert!(message.contains("unknown field `hiden`"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+}
+
+#[test]
+fn negative_seed_rejected() {
+    let message = error_of("[seeds]\ninit = -3\n");
+    assert!(message.contains("seeds.init = -3"), "{message}");
+    assert!(message.contains("non-negative"), "{message}");
+}
+
+#[test]
+fn zero_lfsr_seed_rejected() {
+    let message = error_of("[lfsr.hidden]\nseed = 0\n");
+    assert!(message.contains("lfsr.hidden.seed = 0"), "{message}");
+}
+
+#[test]
+fn non_maximal_polynomial_rejected() {
+    let message = error_of("[lfsr.input]\npolynomial = 0x8000\n");
+    assert!(message.contains("lfsr.input.polynomial = 0x8000"), "{message}");
+    assert!(message.contains("maximal-length"), "{message}");
+}
+
+#[test]
+fn shared_stream_rejected() {
+    let message = error_of("[lfsr.input]\nseed = 7\n[lfsr.output]\nseed = 7\n");
+    assert!(message.contains("lfsr.output.seed = 7"), "{message}");
+}
+
+#[test]
+fn wrong_type_names_line() {
+    let message = error_of("[widths]\n\nweight = \"eight\"\n");
+    assert!(message.contains("test.toml:3:"), "{message}");
+}
+
+#[test]
+fn every_default_polynomial_is_maximal() {
+    for width in LFSR_WIDTHS {
+        let mask = default_polynomial(width).unwrap();
+        assert!(is_maximal_length(width, mask), "width {width} mask {mask:#x}");
+    }
+}
+
+#[test]
+fn derived_figures_of_defaults() {
+    let config = Config::default();
+    assert_eq!(config.weight_format().frac, 6);
+    assert_eq!(config.error_format().frac, 10);
+    assert_eq!(config.sigmoid_shift(), 2);
+    let shifts = config.update_shifts();
+    assert_eq!(shifts.output_weight, 11);
+    assert_eq!(shifts.output_bias, 7);
+    assert_eq!(shifts.hidden_bias, 7);
+    assert_eq!(shifts.hidden_weight, 11);
+    assert_eq!(config.rounding_bits(), 11);
+    assert_eq!(config.blocks(), 8);
+}
+
+#[test]
+fn counter_width_helper() {
+    assert_eq!(bits_to_count(1), 1);
+    assert_eq!(bits_to_count(2), 2);
+    assert_eq!(bits_to_count(16), 5);
+    assert_eq!(bits_to_count(255), 8);
+    assert_eq!(bits_to_count(256), 9);
+}
