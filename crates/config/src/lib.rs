@@ -7,6 +7,7 @@
 mod format;
 mod lfsr_taps;
 mod raw;
+mod tables;
 
 use std::fmt;
 use std::path::Path;

@@ -134,3 +134,33 @@ fn counter_width_helper() {
     assert_eq!(bits_to_count(255), 8);
     assert_eq!(bits_to_count(256), 9);
 }
+
+#[test]
+fn sigmoid_table_shape() {
+    let config = Config::default();
+    let table = config.sigmoid_table();
+    assert_eq!(table.len(), 256);
+    assert!(table.windows(2).all(|w| w[0] <= w[1]), "table must be non-decreasing");
+    assert_eq!(table[0], 0);
+    assert_eq!(table[255], 255);
+    // Bins 127 and 128 straddle u = 0, at -1/32 and +1/32: sigmoid 0.4922 and 0.5078.
+    assert_eq!(table[127], 126);
+    assert_eq!(table[128], 130);
+}
+
+#[test]
+fn derivative_table_values() {
+    let config = Config::default();
+    let table = config.derivative_table();
+    assert_eq!(table.len(), 17);
+    assert_eq!(table[0], 0);
+    assert_eq!(table[16], 0);
+    // n = 8 of T = 16: 64 / 240 = 0.2667, times 256 = 68.27.
+    assert_eq!(table[8], 68);
+
+    let plugin = Config::from_toml_str("[learning]\nestimator = \"plugin\"\n", "t").unwrap();
+    assert_eq!(plugin.derivative_table()[8], 64);
+
+    let tiny = Config::from_toml_str("[samples]\ntrain = 2\n", "t").unwrap();
+    assert_eq!(tiny.derivative_table(), vec![0, 128, 0]);
+}
