@@ -1,0 +1,50 @@
+//! Cycle counts of the controller, as closed formulas of the spike and row counts.
+
+use sampleprop_config::Config;
+
+/// Returns the cycles of one FORWARD sample with `input_spikes` input events:
+/// (B + 1) + 2I + S_in·(B + 1) + (H + 1) + O.
+pub fn sample(config: &Config, input_spikes: u64) -> u64 {
+    let n = &config.network;
+    let b = config.blocks() as u64;
+    (b + 1) + 2 * n.inputs as u64 + input_spikes * (b + 1) + (n.hidden as u64 + 1) + n.outputs as u64
+}
+
+/// Returns the FORWARD cycles of `samples` samples with `input_spikes_total` events in all.
+pub fn forward(config: &Config, samples: u64, input_spikes_total: u64) -> u64 {
+    samples * sample(config, 0) + input_spikes_total * (config.blocks() as u64 + 1)
+}
+
+/// Returns the UPDATE cycles with `nonzero_rows` inputs that spiked at least once: 2B + 2I + 2B·Q.
+pub fn update(config: &Config, nonzero_rows: u64) -> u64 {
+    let b = config.blocks() as u64;
+    2 * b + 2 * config.network.inputs as u64 + 2 * b * nonzero_rows
+}
+
+/// Returns the cycles of a training example: I + F + 1 + 2H + UPDATE + 1.
+pub fn train_example(config: &Config, input_spikes_total: u64, nonzero_rows: u64) -> u64 {
+    let n = &config.network;
+    let f = forward(config, config.samples.train as u64, input_spikes_total);
+    n.inputs as u64 + f + 1 + 2 * n.hidden as u64 + update(config, nonzero_rows) + 1
+}
+
+/// Returns the cycles of an inference example: I + F_inf + 1.
+pub fn inference_example(config: &Config, input_spikes_total: u64) -> u64 {
+    let f = forward(config, config.samples.inference as u64, input_spikes_total);
+    config.network.inputs as u64 + f + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_counts() {
+        let config = Config::default();
+        assert_eq!(sample(&config, 0), 9 + 128 + 65 + 10);
+        assert_eq!(sample(&config, 3), 212 + 27);
+        assert_eq!(inference_example(&config, 0), 64 + 16 * 212 + 1);
+        assert_eq!(train_example(&config, 0, 0), 64 + 16 * 212 + 1 + 128 + (16 + 128) + 1);
+        assert_eq!(train_example(&config, 10, 2), train_example(&config, 0, 0) + 90 + 32);
+    }
+}
