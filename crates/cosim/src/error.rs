@@ -42,9 +42,9 @@ pub enum CosimError {
     #[error("{origin}:{line}: invalid trace line `{text}`: {rule}; compare the writer with the grammar in docs/architecture.md")]
     TraceSyntax { origin: String, line: usize, text: String, rule: String },
 
-    /// The bundled digits file could not be read.
-    #[error("cannot read digits {path}: {reason}; restore data/digits/digits.csv.gz from the repository")]
-    Digits { path: PathBuf, reason: String },
+    /// The bundled digits could not be loaded.
+    #[error(transparent)]
+    Data(#[from] sampleprop_data::DataError),
 
     /// A regression configuration could not be read.
     #[error(transparent)]

@@ -30,8 +30,3 @@ pub fn tb_main() -> PathBuf {
 pub fn regression_configs() -> PathBuf {
     repo_root().join("testbenches/configs")
 }
-
-/// Returns the bundled 8x8 digits file.
-pub fn digits_file() -> PathBuf {
-    repo_root().join("data/digits/digits.csv.gz")
-}

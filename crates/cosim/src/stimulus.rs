@@ -1,18 +1,15 @@
 //! Examples fed to both sides of a co-simulation, and the stimulus file of tb_core.
 //!
-//! Pixels are quantized here once and handed as the same integers to the model
-//! and to the RTL, so the quantization rule only has to be deterministic, not
-//! equal to the training data loader's.
+//! Pixels are quantized once, with the data crate's rule, and handed as the
+//! same integers to the model and to the RTL.
 
 use std::fmt::Write as _;
-use std::io::Read;
-use std::path::Path;
 
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use sampleprop_config::Config;
+use sampleprop_data::quantize_pixel;
 
-use crate::paths::digits_file;
 use crate::CosimError;
 
 /// One example: P-bit pixels, a label below O and the train/infer flag.
@@ -26,16 +23,13 @@ pub struct Example {
 /// Origin of the examples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// The bundled 8x8 digits, cropped or zero-padded to I pixels, labels taken modulo O.
+    /// The bundled 8x8 digits (training split), cropped or zero-padded to I pixels, labels taken modulo O.
     Digits,
     /// Pseudo-random pixels and labels from xoshiro256++ with this seed.
     Synthetic { seed: u64 },
     /// Digits when I = 64 and O ≥ 10, synthetic data (seeded by the configuration) otherwise.
     Auto,
 }
-
-/// Largest pixel value of the digits file (values run from 0 to 16).
-const DIGITS_MAX: u32 = 16;
 
 /// Returns `count` training examples followed by `inference` inference examples.
 pub fn examples(config: &Config, source: Source, count: usize, inference: usize) -> Result<Vec<Example>, CosimError> {
@@ -58,44 +52,22 @@ pub fn examples(config: &Config, source: Source, count: usize, inference: usize)
     Ok(examples)
 }
 
-/// Reads the first `count` digits (wrapping around the 1,797 images when more are needed).
+/// Takes the first `count` images of the digits' training split (wrapping around when more are needed).
 fn digits(config: &Config, count: usize) -> Result<Vec<Example>, CosimError> {
-    let path = digits_file();
-    let rows = read_digits(&path)?;
-    let max_pixel = (1u32 << config.widths.pixel) - 1;
+    let set = sampleprop_data::digits()?.train;
     let inputs = config.network.inputs;
 
     let examples = (0..count)
         .map(|n| {
-            let (raw, label) = &rows[n % rows.len()];
+            let image = set.image(n % set.len());
             let pixels = (0..inputs)
-                .map(|i| raw.get(i).map_or(0, |&v| ((v as u32 * max_pixel + DIGITS_MAX / 2) / DIGITS_MAX) as u16))
+                .map(|i| image.get(i).map_or(0, |&v| quantize_pixel(v, set.max_value, config.widths.pixel)))
                 .collect();
-            Example { pixels, label: *label as usize % config.network.outputs, train: true }
+            let label = set.labels[n % set.len()] as usize % config.network.outputs;
+            Example { pixels, label, train: true }
         })
         .collect();
     Ok(examples)
-}
-
-fn read_digits(path: &Path) -> Result<Vec<(Vec<u8>, u8)>, CosimError> {
-    let bad = |reason: String| CosimError::Digits { path: path.to_path_buf(), reason };
-    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file).read_to_string(&mut text).map_err(|e| bad(e.to_string()))?;
-
-    let mut rows = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let values: Result<Vec<u8>, _> = line.split(',').map(|v| v.trim().parse::<u8>()).collect();
-        let values = values.map_err(|e| bad(format!("line {}: {e}", number + 1)))?;
-        if values.len() != 65 || values.iter().take(64).any(|&v| v as u32 > DIGITS_MAX) {
-            return Err(bad(format!("line {} must hold 64 pixels from 0 to 16 and a label", number + 1)));
-        }
-        rows.push((values[..64].to_vec(), values[64]));
-    }
-    if rows.is_empty() {
-        return Err(bad("the file holds no images".to_string()));
-    }
-    Ok(rows)
 }
 
 /// Draws examples whose pixels are 0 half of the time and uniform otherwise,
@@ -139,7 +111,7 @@ mod tests {
         assert!(list.iter().all(|e| e.pixels.len() == 64));
         assert!(list.iter().flat_map(|e| &e.pixels).all(|&p| p <= 255));
         assert!(list.iter().flat_map(|e| &e.pixels).any(|&p| p == 255), "16 maps to 255");
-        assert_eq!(list[0].label, 0, "the first digit of the file is a 0");
+        assert_eq!(list[0].label, 0, "the first image of the file is a 0");
         assert!(list[2].train);
         assert!(!list[3].train);
     }
