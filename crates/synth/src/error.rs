@@ -1,0 +1,72 @@
+use std::path::PathBuf;
+
+/// Error raised while running or reading the synthesis flow.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    /// A synthesis tool is not installed or not on PATH.
+    #[error("{tool} not found (looked for {looked_for}); {hint}")]
+    ToolNotFound {
+        tool: String,
+        looked_for: String,
+        hint: String,
+    },
+
+    /// A tool ran but exited with an error.
+    #[error("{tool} failed with {status}: {excerpt}; full log in {}; fix the RTL or rerun with the log at hand", log.display())]
+    ToolFailed {
+        tool: String,
+        status: String,
+        excerpt: String,
+        log: PathBuf,
+    },
+
+    /// The configuration needs more of a resource than the chosen part has.
+    #[error("configuration {digest} does not fit {part}: it needs {needed} {resource} but the part has {available} ({detail}); choose a larger part, fewer hidden neurons or narrower weights")]
+    TooLarge {
+        digest: String,
+        part: String,
+        resource: String,
+        needed: u64,
+        available: u64,
+        detail: String,
+    },
+
+    /// The device name is not one this crate knows the capacity of.
+    #[error("unknown {family} device '{device}'; use one of: {known}")]
+    UnknownDevice {
+        family: String,
+        device: String,
+        known: String,
+    },
+
+    /// The RTL folder has no usable `files.f`.
+    #[error("{}: {problem}; generate the RTL first (sampleprop-hdl writes files.f beside the Verilog)", path.display())]
+    FileList { path: PathBuf, problem: String },
+
+    /// Reading or writing a file failed.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A tool's JSON output does not have the expected shape.
+    #[error("{}: unexpected JSON from {tool}: {problem}; the tool version may differ from the supported ones (Yosys 0.23 or newer, nextpnr 0.4 or newer)", path.display())]
+    Json {
+        tool: String,
+        path: PathBuf,
+        problem: String,
+    },
+}
+
+impl SynthError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        SynthError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
