@@ -1,0 +1,65 @@
+//! Measures training and inference speed of the model on the bundled 8x8 digits, at the
+//! default configuration and at 784-128-10 with T = 16 (digits upscaled to 28x28).
+//!
+//! Run with `cargo run --release -p sampleprop-model --example speed`.
+
+use std::time::Instant;
+
+use sampleprop_config::Config;
+use sampleprop_model::{evaluate, Core};
+
+/// Upscales an 8x8 image to 28x28 by nearest neighbour.
+fn upscale(image: &[u16]) -> Vec<u16> {
+    (0..28 * 28).map(|p| image[(p / 28) * 8 / 28 * 8 + (p % 28) * 8 / 28]).collect()
+}
+
+fn measure(name: &str, config: &Config, images: &[Vec<u16>], labels: &[u8]) {
+    let mut core = Core::new(config);
+    let start = Instant::now();
+    let mut spikes = 0;
+    let mut cycles = 0;
+    for (image, &label) in images.iter().zip(labels) {
+        let result = core.train_example(image, label as usize);
+        spikes += result.input_spikes;
+        cycles += result.cycles;
+    }
+    let train = start.elapsed().as_secs_f64();
+    let n = images.len() as f64;
+    println!(
+        "{name}: train {:.0} examples/s ({:.1} us/example, {:.0} input spikes and {:.0} cycles per example)",
+        n / train,
+        1e6 * train / n,
+        spikes as f64 / n,
+        cycles as f64 / n
+    );
+
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let start = Instant::now();
+        let result = pool.install(|| evaluate(config, core.weights(), images, labels)).unwrap();
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "{name}: evaluate on {threads} thread(s) {:.0} examples/s, accuracy after one pass {:.3}",
+            n / seconds,
+            result.accuracy()
+        );
+    }
+}
+
+fn main() {
+    let digits = sampleprop_data::digits().expect("the bundled digits load");
+    let data = &digits.train;
+    let images: Vec<Vec<u16>> = data.quantized(8);
+    let labels = data.labels.clone();
+
+    let config = Config::default();
+    measure("default 64-64-10 T=16", &config, &images, &labels);
+
+    let mnist_like = Config::from_toml_str(
+        "[network]\ninputs = 784\nhidden = 128\noutputs = 10\n[samples]\ntrain = 16\ninference = 16\n",
+        "speed",
+    )
+    .expect("the 784-128-10 configuration is valid");
+    let large: Vec<Vec<u16>> = images.iter().map(|image| upscale(image)).collect();
+    measure("784-128-10 T=16 (digits upscaled)", &mnist_like, &large, &labels);
+}
