@@ -31,7 +31,7 @@ pub enum SynthError {
         detail: String,
     },
 
-    /// The device name is not one this crate knows the capacity of.
+    /// The device name has no capacity entry in this crate.
     #[error("unknown {family} device '{device}'; use one of: {known}")]
     UnknownDevice {
         family: String,

@@ -35,7 +35,7 @@ impl Default for SynthOptions {
     }
 }
 
-/// Returns `<build>/synth/<digest>-<target>`, the folder that holds one run's files and report.
+/// Returns `<build>/synth/<digest>-<target>`, the folder that contains one run's files and report.
 pub fn cache_dir(config: &Config, target: &Target, opts: &SynthOptions) -> PathBuf {
     let build = opts
         .build_dir
@@ -392,7 +392,7 @@ fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport) -> Resu
 fn translate_pnr_failure(config: &Config, part: &Part, dir: &Path) -> SynthError {
     let log = dir.join("nextpnr.log");
     let text = std::fs::read_to_string(&log).unwrap_or_default();
-    if let Some((resource, used, available)) = overused_resource(&text) {
+    if let Some((resource, used, available)) = parse::overused_resource(&text) {
         return SynthError::TooLarge {
             digest: config.digest(),
             part: part.name.to_string(),
@@ -404,26 +404,4 @@ fn translate_pnr_failure(config: &Config, part: &Part, dir: &Path) -> SynthError
     }
     let log = if log.is_file() { log } else { dir.join("nextpnr.out") };
     tool_failed("nextpnr", &log)
-}
-
-/// Finds the first over-used line of nextpnr's "Device utilisation" table, such as
-/// `Info:            ICESTORM_LC:  9000/ 7680   117%`.
-pub(crate) fn overused_resource(log: &str) -> Option<(String, u64, u64)> {
-    for line in log.lines() {
-        let body = line.trim_start_matches("Info:").trim();
-        let Some((resource, figures)) = body.split_once(':') else {
-            continue;
-        };
-        let Some((used, rest)) = figures.split_once('/') else {
-            continue;
-        };
-        let available = rest.split_whitespace().next();
-        let (Ok(used), Some(Ok(available))) = (used.trim().parse::<u64>(), available.map(str::parse::<u64>)) else {
-            continue;
-        };
-        if used > available {
-            return Some((resource.trim().to_string(), used, available));
-        }
-    }
-    None
 }

@@ -169,6 +169,26 @@ fn port_signals(cell: &Value, ports: &[&str], names: &HashMap<u64, Vec<String>>)
     signals
 }
 
+/// Drops the module's port names from a set of net names unless nothing else is left.
+///
+/// A net that drives an output port carries both names, and the internal one
+/// is the signal the RTL author wrote the logic for.
+fn prefer_internal(module: &Value, signals: BTreeSet<String>) -> BTreeSet<String> {
+    let Some(ports) = module.get("ports").and_then(Value::as_object) else {
+        return signals;
+    };
+    let internal: BTreeSet<String> = signals
+        .iter()
+        .filter(|name| !ports.contains_key(name.as_str()))
+        .cloned()
+        .collect();
+    if internal.is_empty() {
+        signals
+    } else {
+        internal
+    }
+}
+
 /// Shortens a Yosys module name: `$paramod\sp_ram_1p\Words=8` becomes `sp_ram_1p (Words=8)`.
 pub fn module_display_name(name: &str) -> String {
     let name = name.strip_prefix('\\').unwrap_or(name);
@@ -199,15 +219,7 @@ pub fn latches(netlist: &Value) -> Result<Vec<Latch>, String> {
             if !is_latch {
                 continue;
             }
-            // A latch output that drives a port has two names; the internal one is the reg.
-            let ports: BTreeSet<&String> = module
-                .get("ports")
-                .and_then(Value::as_object)
-                .map(|ports| ports.keys().collect())
-                .unwrap_or_default();
-            let all = port_signals(cell, &["Q"], &names);
-            let internal: BTreeSet<String> = all.iter().filter(|name| !ports.contains(name)).cloned().collect();
-            let signals = if internal.is_empty() { all } else { internal };
+            let signals = prefer_internal(module, port_signals(cell, &["Q"], &names));
             let signal = if signals.is_empty() {
                 cell_name.clone()
             } else {
@@ -247,7 +259,7 @@ pub fn combinational_loops(netlist: &Value) -> Result<Vec<CombinationalLoop>, St
                         .collect()
                 })
                 .unwrap_or_else(|| vec!["Y"]);
-            let mut signals = port_signals(cell, &outputs, &names);
+            let mut signals = prefer_internal(module, port_signals(cell, &outputs, &names));
             if signals.is_empty() {
                 signals.insert(cell_name.clone());
             }
@@ -327,4 +339,26 @@ pub fn cells_of_type(netlist: &Value, wanted: &str) -> Result<Vec<String>, Strin
     }
     found.sort();
     Ok(found)
+}
+
+/// Finds the first over-used line of nextpnr's "Device utilisation" table, such as
+/// `Info:            ICESTORM_LC:  9000/ 7680   117%`.
+pub fn overused_resource(log: &str) -> Option<(String, u64, u64)> {
+    for line in log.lines() {
+        let body = line.trim_start_matches("Info:").trim();
+        let Some((resource, figures)) = body.split_once(':') else {
+            continue;
+        };
+        let Some((used, rest)) = figures.split_once('/') else {
+            continue;
+        };
+        let available = rest.split_whitespace().next();
+        let (Ok(used), Some(Ok(available))) = (used.trim().parse::<u64>(), available.map(str::parse::<u64>)) else {
+            continue;
+        };
+        if used > available {
+            return Some((resource.trim().to_string(), used, available));
+        }
+    }
+    None
 }

@@ -134,8 +134,8 @@ pub fn yosys_script(verilog: &[String], target: &Target) -> String {
     // Latches appear as $dlatch cells after proc; the netlist keeps module names before flattening.
     script.push_str("proc\nopt_clean\nwrite_json proc.json\n");
 
-    // Loops may cross module boundaries, so scc runs on the flattened design; memory -nomap
-    // collects each memory into one $mem_v2 cell whose read ports show whether they are clocked.
+    // Loops may cross module boundaries, so scc runs on the flattened design. Then memory -nomap
+    // collects each memory into one $mem_v2 cell, whose parameters show whether its reads are clocked.
     script.push_str("flatten\nopt_clean\n");
     script.push_str(&format!("scc -set_attr {} {{}}\n", crate::parse::LOOP_ATTRIBUTE));
     script.push_str("memory -nomap\nopt_clean\nwrite_json flat.json\n");
