@@ -166,12 +166,19 @@ impl Machine {
         scratch.n.fill(0);
         scratch.m.fill(0);
 
+        // `bound` is an upper bound on every |acc_j|. While bound + 2^(W-1) fits in A bits no
+        // addition of a row can saturate, so the plain add gives the spec's result.
+        let weight_max = 1i64 << (self.weight_bits - 1);
+        let acc_max = (1i64 << (self.acc_bits - 1)) - 1;
+        let bias_bound = weights.b.iter().map(|&b| (b as i64).abs()).max().unwrap_or(0);
+
         let mut spikes = 0u64;
         let mut cycle = self.inputs as u64;
         for _ in 0..samples {
             // INIT: accumulators take the biases.
             scratch.acc.copy_from_slice(&weights.b);
             scratch.vacc.copy_from_slice(&weights.c);
+            let mut bound = bias_bound;
             cycle += event_cycles;
 
             // SCAN: one draw per input, one row of H additions per spike.
@@ -183,7 +190,17 @@ impl Machine {
                     if let Some(list) = events.as_deref_mut() {
                         list.push(Event::Spike { cycle: cycle + 1, layer: SpikeLayer::Input, index: i });
                     }
-                    add_saturating(&mut scratch.acc, &weights.w[i * h..(i + 1) * h], self.acc_bits);
+                    let row = &weights.w[i * h..(i + 1) * h];
+                    if bound + weight_max > acc_max {
+                        bound = scratch.acc.iter().map(|&a| (a as i64).abs()).max().unwrap_or(0);
+                    }
+                    if bound + weight_max <= acc_max {
+                        add_plain(&mut scratch.acc, row);
+                        bound += weight_max;
+                    } else {
+                        add_saturating(&mut scratch.acc, row, self.acc_bits);
+                        bound = acc_max + 1;
+                    }
                     cycle += event_cycles;
                 }
                 cycle += 2;
@@ -319,6 +336,14 @@ impl Machine {
 
 fn write_event(cycle: u64, memory: Memory, address: usize, fields: Vec<i32>, field_bits: u32) -> Event {
     Event::Write { cycle, memory, address, fields, field_bits }
+}
+
+/// Adds `row` into `acc`; the caller has proved that no sum leaves the accumulator range.
+#[inline]
+fn add_plain(acc: &mut [i32], row: &[i32]) {
+    for (a, &w) in acc.iter_mut().zip(row) {
+        *a = a.wrapping_add(w);
+    }
 }
 
 /// Adds `row` into `acc` lane by lane, saturating to `bits` bits after every addition.

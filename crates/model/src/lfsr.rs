@@ -105,7 +105,9 @@ fn low_bits(state: u32, bits: u32) -> u64 {
 /// A fixed number of LFSR steps stored as byte lookup tables of the GF(2)-linear step map.
 #[derive(Debug, Clone)]
 pub struct Advance {
-    tables: Vec<[u32; 256]>,
+    /// Table b maps byte b of the state to its contribution to the advanced state; the
+    /// tables of bytes above the width are all zero.
+    tables: Box<[[u32; 256]; 4]>,
     steps: u64,
 }
 
@@ -113,8 +115,7 @@ impl Advance {
     /// Builds the tables for advancing a `width`-bit register with `mask` by `steps` steps.
     pub fn new(width: u32, mask: u32, steps: u64) -> Advance {
         let matrix = Matrix::step_power(width, mask, steps);
-        let bytes = width.div_ceil(8) as usize;
-        let mut tables = vec![[0u32; 256]; bytes];
+        let mut tables = Box::new([[0u32; 256]; 4]);
         for (byte, table) in tables.iter_mut().enumerate() {
             for value in 1..256usize {
                 let low = value & (value - 1);
@@ -134,11 +135,11 @@ impl Advance {
     /// Returns the state reached from `state` after the stored number of steps.
     #[inline]
     pub fn apply(&self, state: u32) -> u32 {
-        let mut next = 0;
-        for (byte, table) in self.tables.iter().enumerate() {
-            next ^= table[((state >> (8 * byte)) & 0xff) as usize];
-        }
-        next
+        let t = &self.tables;
+        t[0][(state & 0xff) as usize]
+            ^ t[1][((state >> 8) & 0xff) as usize]
+            ^ t[2][((state >> 16) & 0xff) as usize]
+            ^ t[3][(state >> 24) as usize]
     }
 }
 

@@ -114,7 +114,7 @@ fn every_input_spiking_matches_formula() {
     let config = config(&text);
 
     let mut core = Core::new(&config);
-    let result = core.train_example(&vec![top as u16; 6], 0);
+    let result = core.train_example(&[top as u16; 6], 0);
     assert_eq!(result.input_spikes, draws as u64, "seed {seed}");
     assert_eq!(result.nonzero_rows, 6);
     assert_eq!(result.cycles, spec_train_total(&config, draws as u64, 6));
@@ -143,53 +143,60 @@ fn hidden_spikes(events: &[Event]) -> Vec<usize> {
 
 #[test]
 fn accumulators_saturate_at_both_ends() {
-    // 8-bit accumulators and weights, one inference sample. Rows alternate between +100 and
-    // -90, so a running sum clips at 127 and then at -128 and the order of additions matters.
-    let config = config(
-        "[network]\ninputs = 12\nhidden = 8\noutputs = 2\n[samples]\ninference = 1\n\
-         [widths]\naccumulator = 8\n[hardware]\nlanes = 2\n",
-    );
-    let (i_count, h) = (12, 8);
-    let mut weights = Weights::zeros(&config);
-    for i in 0..i_count {
+    // One inference sample of 40 inputs. For even j the first half of the rows add +100 and
+    // the second half -90 (odd j the reverse), so a running sum clips at the top and then at
+    // the bottom and the order of additions matters. At 11 bits the first rows take the
+    // no-saturation fast path and later ones the saturating path.
+    for acc_bits in [8u32, 11] {
+        let config = config(&format!(
+            "[network]\ninputs = 40\nhidden = 8\noutputs = 2\n[samples]\ninference = 1\n\
+             [widths]\naccumulator = {acc_bits}\n[hardware]\nlanes = 2\n"
+        ));
+        let (i_count, h) = (40, 8);
+        let acc_max = (1i64 << (acc_bits - 1)) - 1;
+        let acc_min = -(1i64 << (acc_bits - 1));
+        let mut weights = Weights::zeros(&config);
+        for i in 0..i_count {
+            for j in 0..h {
+                let up = (j % 2 == 0) == (i < i_count / 2);
+                weights.w[i * h + j] = if up { 100 } else { -90 };
+            }
+        }
         for j in 0..h {
-            let up = if j % 2 == 0 { (i / 3) % 2 == 0 } else { (i / 3) % 2 == 1 };
-            weights.w[i * h + j] = if up { 100 } else { -90 };
+            weights.b[j] = if j < 4 { 120 } else { -120 };
         }
-    }
-    for j in 0..h {
-        weights.b[j] = if j < 4 { 120 } else { -120 };
-    }
-    for k in 0..2 {
+        for k in 0..2 {
+            for j in 0..h {
+                weights.v[k * h + j] = if k == 0 { 127 } else { -128 };
+            }
+        }
+        let mut core = Core::with_weights(&config, weights.clone()).unwrap();
+        core.set_trace(TraceLevel::Events);
+        core.infer_example(&vec![255; i_count], 0);
+        let trace = core.take_traces().pop().unwrap();
+
+        let spikes = input_spikes(&trace.events);
+        assert!(spikes.len() >= 35, "most inputs spike: {spikes:?}");
+        let mut clipped_high = false;
+        let mut clipped_low = false;
         for j in 0..h {
-            weights.v[k * h + j] = if k == 0 { 127 } else { -128 };
+            let mut acc = weights.b[j] as i64;
+            for &i in &spikes {
+                let sum = acc + weights.w[i * h + j] as i64;
+                acc = sum.clamp(acc_min, acc_max);
+                clipped_high |= sum > acc_max;
+                clipped_low |= sum < acc_min;
+            }
+            assert_eq!(core.hidden_accumulators()[j] as i64, acc, "A = {acc_bits}: hidden accumulator {j}");
         }
-    }
-    let mut core = Core::with_weights(&config, weights.clone()).unwrap();
-    core.set_trace(TraceLevel::Events);
-    core.infer_example(&vec![255; i_count], 0);
-    let trace = core.take_traces().pop().unwrap();
+        assert!(clipped_high && clipped_low, "A = {acc_bits}: the case must clip at both ends");
 
-    let spikes = input_spikes(&trace.events);
-    assert!(spikes.len() >= 10, "most inputs spike: {spikes:?}");
-    let mut clipped_high = false;
-    let mut clipped_low = false;
-    for j in 0..h {
-        let mut acc = weights.b[j] as i64;
-        for &i in &spikes {
-            let sum = acc + weights.w[i * h + j] as i64;
-            acc = sum.clamp(-128, 127);
-            clipped_high |= sum > 127;
-            clipped_low |= sum < -128;
-        }
-        assert_eq!(core.hidden_accumulators()[j] as i64, acc, "hidden accumulator {j}");
+        // Every hidden spike adds +127 into output 0 and -128 into output 1.
+        let fired = hidden_spikes(&trace.events).len() as i64;
+        assert!(fired >= 2, "A = {acc_bits}: {fired} hidden spikes");
+        let expected = [(fired * 127).min(acc_max) as i32, (fired * -128).max(acc_min) as i32];
+        assert_eq!(core.output_accumulators(), &expected, "A = {acc_bits}");
     }
-    assert!(clipped_high && clipped_low, "the case must clip at both ends");
-
-    let fired = hidden_spikes(&trace.events);
-    assert!(fired.len() >= 2, "hidden spikes: {fired:?}");
-    let expected_out = [(fired.len() as i64 * 127).min(127), (fired.len() as i64 * -128).max(-128)];
-    assert_eq!(core.output_accumulators(), &[expected_out[0] as i32, expected_out[1] as i32]);
 }
 
 /// A configuration whose four update shifts are all ≤ 0, so every update is exact and the
@@ -227,7 +234,7 @@ fn weights_saturate_at_both_ends() {
 
         for j in 0..h {
             let delta = trace.delta[j] as i64;
-            let step = delta * q0 << -shifts.hidden_weight;
+            let step = (delta * q0) << -shifts.hidden_weight;
             let expected = (before.w[j] as i64 - step).clamp(-128, 127);
             assert_eq!(after.w[j] as i64, expected, "example {example} W_0{j}");
             if q0 > 0 && top && delta < 0 {
