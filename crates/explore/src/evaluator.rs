@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use sampleprop_data::{load_named, Dataset};
 use sampleprop_model::{evaluate, Core, TraceLevel};
+use sampleprop_reference::{Engine, FloatTrainer};
 
 use crate::error::ExploreError;
 use crate::grid::{Job, JobKind, Plan, RunSettings};
@@ -83,6 +84,26 @@ impl CoreEvaluator {
     }
 }
 
+impl CoreEvaluator {
+    fn reference(&self, job: &Job, data: &Quantized, engine: Engine) -> Metrics {
+        let mut trainer = FloatTrainer::new(&job.config, engine);
+        for _ in 0..self.run.epochs {
+            for (pixels, &label) in data.train_images.iter().zip(&data.train_labels) {
+                trainer.train_example(pixels, label as usize);
+            }
+        }
+
+        // FloatTrainer::accuracy returns percent; rows hold fractions like the model's.
+        Metrics {
+            test_accuracy: trainer.accuracy(&data.test_images, &data.test_labels) / 100.0,
+            train_accuracy: trainer.accuracy(&data.train_images, &data.train_labels) / 100.0,
+            train_cycles_mean: None,
+            inference_cycles_mean: None,
+            synaptic_ops_mean: None,
+        }
+    }
+}
+
 impl Evaluator for CoreEvaluator {
     fn evaluate(&self, job: &Job) -> Result<Metrics, String> {
         let data = self
@@ -91,9 +112,8 @@ impl Evaluator for CoreEvaluator {
             .ok_or_else(|| format!("no data quantized to {} bits; build the evaluator from this plan", job.config.widths.pixel))?;
         match job.kind {
             JobKind::Model => self.model(job, data),
-            JobKind::FloatSampled | JobKind::FloatExact => {
-                Err("the float reference is not wired into this evaluator yet; set run.references = false".to_string())
-            }
+            JobKind::FloatSampled => Ok(self.reference(job, data, Engine::Sampled)),
+            JobKind::FloatExact => Ok(self.reference(job, data, Engine::Exact)),
         }
     }
 }

@@ -484,6 +484,7 @@ fn reference_axes(kind: JobKind) -> &'static [&'static str] {
             "widths.pixel",
             "learning.hidden_shift",
             "learning.output_shift",
+            "learning.estimator",
             SEED_KEY,
         ],
         _ => &[
@@ -512,7 +513,7 @@ fn reference_key(kind: JobKind, config: &Config) -> (String, String) {
         config.learning.output_shift
     );
     if kind == JobKind::FloatSampled {
-        group.push_str(&format!(" T={}", config.samples.train));
+        group.push_str(&format!(" estimator={} T={}", config.learning.estimator.name(), config.samples.train));
     }
     let key = format!("{group} seed={}", config.seeds.init);
     (group, key)

@@ -19,3 +19,6 @@ pub use results::{
 };
 pub use report::{pareto_front, report, summarize, GroupSummary, Stats};
 pub use run::{run_job, sweep, CostSource, Evaluator, Metrics, SweepOptions, SweepSummary};
+
+#[cfg(test)]
+mod tests;
