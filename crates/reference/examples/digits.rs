@@ -1,8 +1,9 @@
-//! Trains both float engines on the bundled digits and prints the test
-//! accuracy (rate inference and sampled inference with T_inf samples) and
-//! the time of every epoch.
+//! Trains both float engines on a data set (the bundled digits by default)
+//! and prints the test accuracy (rate inference and sampled inference with
+//! T_inf samples) and the training time of every epoch.
 //!
-//! Usage: `cargo run --release -p sampleprop-reference --example digits [EPOCHS] [CONFIG]`
+//! Usage: `cargo run --release -p sampleprop-reference --example digits [EPOCHS] [CONFIG] [DATA]`
+//! with DATA one of digits, mnist, fashion (read from the repository's data/ folder).
 
 use std::time::Instant;
 
@@ -20,7 +21,9 @@ fn main() {
         None => Config::default(),
     };
 
-    let split = sampleprop_data::digits().expect("bundled digits load");
+    let data = args.next().unwrap_or_else(|| "digits".to_string());
+    let data_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let split = sampleprop_data::load_named(&data, &data_root).unwrap_or_else(|error| panic!("{error}"));
     let bits = config.widths.pixel;
     let train = split.train.quantized(bits);
     let test = split.test.quantized(bits);
