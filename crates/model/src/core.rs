@@ -1,5 +1,5 @@
-//! The learning core: weights, the four LFSR streams and the example counter, driven one
-//! example at a time; and `evaluate`, which runs a test set in parallel by LFSR jump-ahead.
+//! The learning core (weights, the four LFSR streams and the example counter), driven one
+//! example at a time. `evaluate` runs a test set in parallel by LFSR jump-ahead.
 
 use rayon::prelude::*;
 use sampleprop_config::Config;
@@ -23,7 +23,7 @@ pub enum TraceLevel {
     Events,
 }
 
-/// What one example produced.
+/// Outcome of one example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExampleResult {
     /// argmax_k m_k, lowest k on ties.
@@ -293,8 +293,9 @@ impl EvalResult {
 /// Examples per parallel task; fixed so the split never depends on the thread count.
 const EVAL_CHUNK: usize = 64;
 
-/// Runs inference over `images` with a fresh set of LFSRs loaded with their seeds, as a core
-/// with these weights would if it ran the examples in order; training streams are untouched.
+/// Runs inference over `images` with a fresh set of LFSRs loaded with their seeds, so the
+/// result equals a new core with these weights running the examples in order. Training
+/// streams are untouched.
 ///
 /// Every inference consumes exactly T_inf·I input, T_inf·H hidden and T_inf·O output draws of
 /// P bits, so example e starts from the seed states jumped ahead by e times those counts.

@@ -348,7 +348,7 @@ fn add_plain(acc: &mut [i32], row: &[i32]) {
 
 /// Adds `row` into `acc` lane by lane, saturating to `bits` bits after every addition.
 ///
-/// Each accumulator sees one addition per call, so clamping the exact sum is the spec's
+/// Each accumulator gets one addition per call, so clamping the exact sum is the spec's
 /// saturation. For `bits` ≤ 31 the i32 sum cannot overflow (|acc| ≤ 2^30, |w| ≤ 2^15); at
 /// 32 bits `saturating_add` is the clamp. Both loops vectorize.
 #[inline]
