@@ -64,8 +64,8 @@ pub fn check_example(config: &Config, pixels: &[u16], label: usize) -> Result<()
     Ok(())
 }
 
-/// Returns the spike decision of the core: a neuron fires when its P-bit probability
-/// exceeds the P-bit draw `r`.
+/// Returns the spike decision of the core for inputs, hidden and output neurons alike: a
+/// neuron fires when its P-bit probability (or pixel) exceeds the P-bit draw `r`.
 #[inline]
 pub fn fires(probability: u32, r: u64) -> bool {
     probability as u64 > r

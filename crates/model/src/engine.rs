@@ -6,6 +6,7 @@
 
 use sampleprop_config::{Config, UpdateShifts};
 
+use crate::core::fires;
 use crate::fixed::{asr, round_nearest, sat, stochastic};
 use crate::init::Weights;
 use crate::lfsr::{Advance, Lfsr};
@@ -184,7 +185,7 @@ impl Machine {
             // SCAN: one draw per input, one row of H additions per spike.
             for (i, &pixel) in pixels.iter().enumerate() {
                 let r = self.spike_draw(&mut streams.input, SpikeLayer::Input);
-                if (pixel as u64) > r {
+                if fires(pixel as u32, r) {
                     scratch.q[i] += 1;
                     spikes += 1;
                     if let Some(list) = events.as_deref_mut() {
@@ -209,7 +210,7 @@ impl Machine {
             // HIDDEN: one draw per neuron; a spike adds column j of V into the output accumulators.
             for j in 0..h {
                 let r = self.spike_draw(&mut streams.hidden, SpikeLayer::Hidden);
-                if (self.sigmoid(scratch.acc[j]) as u64) > r {
+                if fires(self.sigmoid(scratch.acc[j]), r) {
                     scratch.n[j] += 1;
                     if let Some(list) = events.as_deref_mut() {
                         list.push(Event::Spike { cycle: cycle + j as u64, layer: SpikeLayer::Hidden, index: j });
@@ -224,7 +225,7 @@ impl Machine {
             // OUTPUT: one draw per output neuron.
             for k in 0..self.outputs {
                 let r = self.spike_draw(&mut streams.output, SpikeLayer::Output);
-                if (self.sigmoid(scratch.vacc[k]) as u64) > r {
+                if fires(self.sigmoid(scratch.vacc[k]), r) {
                     scratch.m[k] += 1;
                     if let Some(list) = events.as_deref_mut() {
                         list.push(Event::Spike { cycle: cycle + k as u64, layer: SpikeLayer::Output, index: k });

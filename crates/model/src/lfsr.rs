@@ -86,6 +86,11 @@ impl Lfsr {
         low_bits(self.state, bits)
     }
 
+    /// Advances the register past `draws` draws of `bits` bits each.
+    pub fn jump_draws(&mut self, draws: u64, bits: u32) {
+        self.jump(draws * bits as u64);
+    }
+
     /// Advances the register by `steps` steps in O(width^2 log steps) time.
     pub fn jump(&mut self, steps: u64) {
         self.state = Matrix::step_power(self.width, self.mask, steps).apply(self.state);
