@@ -24,23 +24,37 @@ const CLASSES: usize = 10;
 /// That gives 1,438 training and 359 test images, the same on every machine
 /// and independent of any seed.
 pub fn digits() -> Result<Split, DataError> {
-    let found: String = Sha256::digest(DIGITS_GZ).iter().map(|b| format!("{b:02x}")).collect();
+    let found: String = Sha256::digest(DIGITS_GZ)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     if found != DIGITS_SHA256 {
-        return Err(DataError::Checksum { found, expected: DIGITS_SHA256.to_string() });
+        return Err(DataError::Checksum {
+            found,
+            expected: DIGITS_SHA256.to_string(),
+        });
     }
 
     let mut text = String::new();
     GzDecoder::new(DIGITS_GZ)
         .read_to_string(&mut text)
-        .map_err(|error| DataError::Csv { line: 0, message: format!("gzip decoding failed: {error}") })?;
+        .map_err(|error| DataError::Csv {
+            line: 0,
+            message: format!("gzip decoding failed: {error}"),
+        })?;
 
     let (pixels, labels) = parse_csv(&text)?;
 
     let mut train = empty_set();
     let mut test = empty_set();
     for (index, &label) in labels.iter().enumerate() {
-        let part = if index % 5 == 4 { &mut test } else { &mut train };
-        part.pixels.extend_from_slice(&pixels[index * PIXELS..(index + 1) * PIXELS]);
+        let part = if index % 5 == 4 {
+            &mut test
+        } else {
+            &mut train
+        };
+        part.pixels
+            .extend_from_slice(&pixels[index * PIXELS..(index + 1) * PIXELS]);
         part.labels.push(label);
     }
     Ok(Split { train, test })
@@ -62,7 +76,11 @@ fn parse_csv(text: &str) -> Result<(Vec<u8>, Vec<u8>), DataError> {
     let mut pixels = Vec::new();
     let mut labels = Vec::new();
 
-    for (number, line) in text.lines().enumerate().map(|(i, line)| (i + 1, line.trim())) {
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+    {
         if line.is_empty() {
             continue;
         }
@@ -71,12 +89,20 @@ fn parse_csv(text: &str) -> Result<(Vec<u8>, Vec<u8>), DataError> {
         if fields.len() != PIXELS + 1 {
             return Err(DataError::Csv {
                 line: number,
-                message: format!("{} fields, expected {} (64 pixels and a label)", fields.len(), PIXELS + 1),
+                message: format!(
+                    "{} fields, expected {} (64 pixels and a label)",
+                    fields.len(),
+                    PIXELS + 1
+                ),
             });
         }
 
         for (column, field) in fields.iter().enumerate() {
-            let limit = if column < PIXELS { MAX_VALUE } else { CLASSES as u8 - 1 };
+            let limit = if column < PIXELS {
+                MAX_VALUE
+            } else {
+                CLASSES as u8 - 1
+            };
             let value = field
                 .trim()
                 .parse::<u8>()
@@ -84,7 +110,10 @@ fn parse_csv(text: &str) -> Result<(Vec<u8>, Vec<u8>), DataError> {
                 .filter(|&v| v <= limit)
                 .ok_or_else(|| DataError::Csv {
                     line: number,
-                    message: format!("field {} is `{field}`, expected an integer in 0..={limit}", column + 1),
+                    message: format!(
+                        "field {} is `{field}`, expected an integer in 0..={limit}",
+                        column + 1
+                    ),
                 })?;
             if column < PIXELS {
                 pixels.push(value);
@@ -120,6 +149,9 @@ mod tests {
         let mut fields = vec!["0"; 65];
         fields[64] = "10";
         let error = parse_csv(&fields.join(",")).unwrap_err().to_string();
-        assert!(error.contains("field 65 is `10`, expected an integer in 0..=9"), "{error}");
+        assert!(
+            error.contains("field 65 is `10`, expected an integer in 0..=9"),
+            "{error}"
+        );
     }
 }

@@ -52,7 +52,11 @@ pub enum DataError {
 
     /// An IDX image header announces images with no pixel.
     #[error("{path}: image size {rows}x{cols} is empty; pass an IDX image file with rows and columns above 0")]
-    EmptyImage { path: String, rows: usize, cols: usize },
+    EmptyImage {
+        path: String,
+        rows: usize,
+        cols: usize,
+    },
 
     /// The image and label files hold different numbers of examples.
     #[error(

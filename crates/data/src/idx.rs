@@ -28,9 +28,15 @@ struct Contents {
 fn read_contents(path: &Path, fix: &str) -> Result<Contents, DataError> {
     let raw = std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            DataError::Missing { path: path.display().to_string(), fix: fix.to_string() }
+            DataError::Missing {
+                path: path.display().to_string(),
+                fix: fix.to_string(),
+            }
         } else {
-            DataError::Io { path: path.display().to_string(), source }
+            DataError::Io {
+                path: path.display().to_string(),
+                source,
+            }
         }
     })?;
 
@@ -38,10 +44,16 @@ fn read_contents(path: &Path, fix: &str) -> Result<Contents, DataError> {
         let mut bytes = Vec::new();
         MultiGzDecoder::new(raw.as_slice())
             .read_to_end(&mut bytes)
-            .map_err(|source| DataError::Gzip { path: path.display().to_string(), source })?;
+            .map_err(|source| DataError::Gzip {
+                path: path.display().to_string(),
+                source,
+            })?;
         Ok(Contents { bytes, gzip: true })
     } else {
-        Ok(Contents { bytes: raw, gzip: false })
+        Ok(Contents {
+            bytes: raw,
+            gzip: false,
+        })
     }
 }
 
@@ -56,7 +68,11 @@ fn parse_idx<'a>(
     let bytes = &contents.bytes;
     let dimensions = (expected_magic & 0xff) as usize;
     let header_len = 4 * (1 + dimensions);
-    let gzip_note = if contents.gzip { " after gzip decompression" } else { "" };
+    let gzip_note = if contents.gzip {
+        " after gzip decompression"
+    } else {
+        ""
+    };
 
     let size_error = |expected: u64, shape: String| DataError::Size {
         path: path.display().to_string(),
@@ -69,7 +85,8 @@ fn parse_idx<'a>(
     if bytes.len() < 4 {
         return Err(size_error(header_len as u64, "magic number".to_string()));
     }
-    let word = |index: usize| u32::from_be_bytes(bytes[4 * index..4 * index + 4].try_into().unwrap());
+    let word =
+        |index: usize| u32::from_be_bytes(bytes[4 * index..4 * index + 4].try_into().unwrap());
     let magic = word(0);
     if magic != expected_magic {
         return Err(DataError::Magic {
@@ -81,11 +98,18 @@ fn parse_idx<'a>(
         });
     }
     if bytes.len() < header_len {
-        return Err(size_error(header_len as u64, format!("{dimensions} dimensions")));
+        return Err(size_error(
+            header_len as u64,
+            format!("{dimensions} dimensions"),
+        ));
     }
 
     let dims: Vec<usize> = (1..=dimensions).map(|index| word(index) as usize).collect();
-    let shape = dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("x");
+    let shape = dims
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("x");
     let expected = dims
         .iter()
         .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
@@ -103,10 +127,20 @@ fn parse_idx<'a>(
 /// Returns the image count, the rows, the columns and the pixels, image after image.
 pub fn read_idx_images(path: &Path) -> Result<(usize, usize, usize, Vec<u8>), DataError> {
     let contents = read_contents(path, GENERIC_FIX)?;
-    let (dims, data) = parse_idx(path, &contents, IMAGES_MAGIC, "images", "such as train-images-idx3-ubyte")?;
+    let (dims, data) = parse_idx(
+        path,
+        &contents,
+        IMAGES_MAGIC,
+        "images",
+        "such as train-images-idx3-ubyte",
+    )?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
     if rows == 0 || cols == 0 {
-        return Err(DataError::EmptyImage { path: path.display().to_string(), rows, cols });
+        return Err(DataError::EmptyImage {
+            path: path.display().to_string(),
+            rows,
+            cols,
+        });
     }
     Ok((count, rows, cols, data.to_vec()))
 }
@@ -114,14 +148,25 @@ pub fn read_idx_images(path: &Path) -> Result<(usize, usize, usize, Vec<u8>), Da
 /// Reads an IDX label file (magic 0x00000801), plain or gzip.
 pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
     let contents = read_contents(path, GENERIC_FIX)?;
-    let (_, data) = parse_idx(path, &contents, LABELS_MAGIC, "labels", "such as train-labels-idx1-ubyte")?;
+    let (_, data) = parse_idx(
+        path,
+        &contents,
+        LABELS_MAGIC,
+        "labels",
+        "such as train-labels-idx1-ubyte",
+    )?;
     Ok(data.to_vec())
 }
 
 const GENERIC_FIX: &str = "pass the path of an existing IDX file (plain or .gz)";
 
 /// Reads an image file and its label file into one data set with `classes` classes.
-pub fn load_idx(images: &Path, labels: &Path, classes: usize, name: &str) -> Result<Dataset, DataError> {
+pub fn load_idx(
+    images: &Path,
+    labels: &Path,
+    classes: usize,
+    name: &str,
+) -> Result<Dataset, DataError> {
     let (count, rows, cols, pixels) = read_idx_images(images)?;
     let label_values = read_idx_labels(labels)?;
     check_labels(images, count, labels, &label_values, classes)?;
@@ -135,7 +180,13 @@ pub fn load_idx(images: &Path, labels: &Path, classes: usize, name: &str) -> Res
     })
 }
 
-fn check_labels(images: &Path, count: usize, labels: &Path, values: &[u8], classes: usize) -> Result<(), DataError> {
+fn check_labels(
+    images: &Path,
+    count: usize,
+    labels: &Path,
+    values: &[u8],
+    classes: usize,
+) -> Result<(), DataError> {
     if values.len() != count {
         return Err(DataError::CountMismatch {
             images: images.display().to_string(),
@@ -144,7 +195,11 @@ fn check_labels(images: &Path, count: usize, labels: &Path, values: &[u8], class
             label_count: values.len(),
         });
     }
-    if let Some((index, &label)) = values.iter().enumerate().find(|(_, &label)| usize::from(label) >= classes) {
+    if let Some((index, &label)) = values
+        .iter()
+        .enumerate()
+        .find(|(_, &label)| usize::from(label) >= classes)
+    {
         return Err(DataError::LabelOutOfRange {
             path: labels.display().to_string(),
             index,
@@ -169,7 +224,13 @@ fn fetch_hint(name: &str) -> String {
 }
 
 /// Finds `{prefix}-{kind}-idx{n}-ubyte` or `{prefix}-{kind}.idx{n}-ubyte`, each plain or `.gz`.
-fn find_file(dir: &Path, prefix: &str, kind: &str, rank: u32, name: &str) -> Result<PathBuf, DataError> {
+fn find_file(
+    dir: &Path,
+    prefix: &str,
+    kind: &str,
+    rank: u32,
+    name: &str,
+) -> Result<PathBuf, DataError> {
     let candidates = [
         format!("{prefix}-{kind}-idx{rank}-ubyte"),
         format!("{prefix}-{kind}.idx{rank}-ubyte"),
@@ -185,11 +246,22 @@ fn find_file(dir: &Path, prefix: &str, kind: &str, rank: u32, name: &str) -> Res
 
     let path = dir.join(&candidates[0]);
     let fix = if dir.is_dir() {
-        format!("no variant of it (.idx, .gz) is in {}; {}", dir.display(), fetch_hint(name))
+        format!(
+            "no variant of it (.idx, .gz) is in {}; {}",
+            dir.display(),
+            fetch_hint(name)
+        )
     } else {
-        format!("folder {} does not exist; {}", dir.display(), fetch_hint(name))
+        format!(
+            "folder {} does not exist; {}",
+            dir.display(),
+            fetch_hint(name)
+        )
     };
-    Err(DataError::Missing { path: path.display().to_string(), fix })
+    Err(DataError::Missing {
+        path: path.display().to_string(),
+        fix,
+    })
 }
 
 /// Loads the four IDX files of a 10-class data set from `dir`.
@@ -216,9 +288,21 @@ pub fn load_idx_dir(dir: &Path, name: &str) -> Result<Split, DataError> {
     }
 
     let train_label_values = read_idx_labels(&train_labels)?;
-    check_labels(&train_images, train_count, &train_labels, &train_label_values, IDX_CLASSES)?;
+    check_labels(
+        &train_images,
+        train_count,
+        &train_labels,
+        &train_label_values,
+        IDX_CLASSES,
+    )?;
     let test_label_values = read_idx_labels(&test_labels)?;
-    check_labels(&test_images, test_count, &test_labels, &test_label_values, IDX_CLASSES)?;
+    check_labels(
+        &test_images,
+        test_count,
+        &test_labels,
+        &test_label_values,
+        IDX_CLASSES,
+    )?;
 
     let dataset = |pixels, labels| Dataset {
         name: name.to_string(),

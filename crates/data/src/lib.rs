@@ -111,7 +111,9 @@ pub fn load_named(name: &str, data_root: &Path) -> Result<Split, DataError> {
                 load_idx_dir(&local, "fashion")
             }
         }
-        other => Err(DataError::UnknownName { name: other.to_string() }),
+        other => Err(DataError::UnknownName {
+            name: other.to_string(),
+        }),
     }
 }
 

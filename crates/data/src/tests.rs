@@ -30,7 +30,11 @@ fn quantize_matches_formula_everywhere() {
             for value in 0..=max {
                 let top = (1u64 << bits) - 1;
                 let expected = (u64::from(value) * top + u64::from(max) / 2) / u64::from(max);
-                assert_eq!(u64::from(quantize_pixel(value, max, bits)), expected, "{value}/{max} at {bits} bits");
+                assert_eq!(
+                    u64::from(quantize_pixel(value, max, bits)),
+                    expected,
+                    "{value}/{max} at {bits} bits"
+                );
             }
         }
     }
@@ -102,7 +106,9 @@ fn digits_quantized_shape() {
 
 #[test]
 fn load_named_rejects_unknown() {
-    let error = load_named("cifar", Path::new("data")).unwrap_err().to_string();
+    let error = load_named("cifar", Path::new("data"))
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("unknown data set `cifar`"), "{error}");
     assert!(error.contains("digits, mnist, fashion"), "{error}");
 }

@@ -36,11 +36,17 @@ fn check_full_set(name: &str) {
     for &label in &split.train.labels {
         counts[usize::from(label)] += 1;
     }
-    assert!(counts.iter().all(|&count| count > 5_000), "{name} training class counts {counts:?}");
+    assert!(
+        counts.iter().all(|&count| count > 5_000),
+        "{name} training class counts {counts:?}"
+    );
 
     let quantized = split.test.quantized(8);
     assert_eq!(quantized[0].len(), 784);
-    assert!(quantized[0].iter().any(|&pixel| pixel == 255), "{name}: first test image has no full-scale pixel");
+    assert!(
+        quantized[0].iter().any(|&pixel| pixel == 255),
+        "{name}: first test image has no full-scale pixel"
+    );
 }
 
 #[test]
@@ -50,7 +56,10 @@ fn mnist_has_60000_and_10000() {
 
 #[test]
 fn fashion_has_60000_and_10000() {
-    if !data_root().join("fashion").is_dir() && !Path::new(FASHION_SYSTEM_DIR).is_dir() && !required() {
+    if !data_root().join("fashion").is_dir()
+        && !Path::new(FASHION_SYSTEM_DIR).is_dir()
+        && !required()
+    {
         eprintln!("skipped: neither data/fashion nor {FASHION_SYSTEM_DIR} exists; run `make data`");
         return;
     }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use sampleprop_data::{load_idx, load_idx_dir, load_named, read_idx_images, read_idx_labels, DataError};
+use sampleprop_data::{
+    load_idx, load_idx_dir, load_named, read_idx_images, read_idx_labels, DataError,
+};
 
 fn images_bytes(count: u32, rows: u32, cols: u32) -> Vec<u8> {
     let mut bytes = vec![0, 0, 8, 3];
@@ -55,7 +57,10 @@ fn reads_gzip_same_as_plain() {
     let dir = tempfile::tempdir().unwrap();
     let plain = write(dir.path(), "img", &images_bytes(5, 3, 3));
     let packed = write(dir.path(), "img.gz", &gzip(&images_bytes(5, 3, 3)));
-    assert_eq!(read_idx_images(&plain).unwrap(), read_idx_images(&packed).unwrap());
+    assert_eq!(
+        read_idx_images(&plain).unwrap(),
+        read_idx_images(&packed).unwrap()
+    );
 
     let labels = write(dir.path(), "lab.gz", &gzip(&labels_bytes(&[1, 2, 3])));
     assert_eq!(read_idx_labels(&labels).unwrap(), vec![1, 2, 3]);
@@ -77,15 +82,36 @@ fn load_idx_builds_dataset() {
 
 #[test]
 fn dir_accepts_every_name_variant() {
-    let variants: [(&str, bool); 4] = [("-idx", false), (".idx", false), ("-idx", true), (".idx", true)];
+    let variants: [(&str, bool); 4] = [
+        ("-idx", false),
+        (".idx", false),
+        ("-idx", true),
+        (".idx", true),
+    ];
     for (separator, packed) in variants {
         let dir = tempfile::tempdir().unwrap();
         let suffix = if packed { ".gz" } else { "" };
         let encode = |bytes: Vec<u8>| if packed { gzip(&bytes) } else { bytes };
-        write(dir.path(), &format!("train-images{separator}3-ubyte{suffix}"), &encode(images_bytes(20, 28, 28)));
-        write(dir.path(), &format!("train-labels{separator}1-ubyte{suffix}"), &encode(labels_bytes(&labels_0_to(20))));
-        write(dir.path(), &format!("t10k-images{separator}3-ubyte{suffix}"), &encode(images_bytes(10, 28, 28)));
-        write(dir.path(), &format!("t10k-labels{separator}1-ubyte{suffix}"), &encode(labels_bytes(&labels_0_to(10))));
+        write(
+            dir.path(),
+            &format!("train-images{separator}3-ubyte{suffix}"),
+            &encode(images_bytes(20, 28, 28)),
+        );
+        write(
+            dir.path(),
+            &format!("train-labels{separator}1-ubyte{suffix}"),
+            &encode(labels_bytes(&labels_0_to(20))),
+        );
+        write(
+            dir.path(),
+            &format!("t10k-images{separator}3-ubyte{suffix}"),
+            &encode(images_bytes(10, 28, 28)),
+        );
+        write(
+            dir.path(),
+            &format!("t10k-labels{separator}1-ubyte{suffix}"),
+            &encode(labels_bytes(&labels_0_to(10))),
+        );
 
         let split = load_idx_dir(dir.path(), "mnist").unwrap();
         assert_eq!(split.train.len(), 20, "{separator} {suffix}");
@@ -101,9 +127,17 @@ fn load_named_reads_mnist_folder() {
     let dir = root.path().join("mnist");
     std::fs::create_dir(&dir).unwrap();
     write(&dir, "train-images-idx3-ubyte", &images_bytes(6, 28, 28));
-    write(&dir, "train-labels-idx1-ubyte", &labels_bytes(&labels_0_to(6)));
+    write(
+        &dir,
+        "train-labels-idx1-ubyte",
+        &labels_bytes(&labels_0_to(6)),
+    );
     write(&dir, "t10k-images-idx3-ubyte", &images_bytes(2, 28, 28));
-    write(&dir, "t10k-labels-idx1-ubyte", &labels_bytes(&labels_0_to(2)));
+    write(
+        &dir,
+        "t10k-labels-idx1-ubyte",
+        &labels_bytes(&labels_0_to(2)),
+    );
     let split = load_named("mnist", root.path()).unwrap();
     assert_eq!((split.train.len(), split.test.len()), (6, 2));
     assert_eq!(split.train.name, "mnist");
@@ -115,7 +149,17 @@ fn wrong_magic_names_found_and_expected() {
     // A label file passed where images are expected.
     let path = write(dir.path(), "labels-as-images", &labels_bytes(&[1, 2]));
     let error = read_idx_images(&path).unwrap_err();
-    assert!(matches!(error, DataError::Magic { found: 0x801, expected: 0x803, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            DataError::Magic {
+                found: 0x801,
+                expected: 0x803,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     let message = error.to_string();
     assert!(message.contains("0x00000801"), "{message}");
     assert!(message.contains("expected 0x00000803"), "{message}");
@@ -139,13 +183,19 @@ fn truncated_by_one_byte_names_sizes() {
     bytes.pop();
     let path = write(dir.path(), "cut", &bytes);
     let error = read_idx_images(&path).unwrap_err();
-    let DataError::Size { expected, actual, .. } = &error else {
+    let DataError::Size {
+        expected, actual, ..
+    } = &error
+    else {
         panic!("expected a size error, got {error:?}");
     };
     assert_eq!(*expected, full as u64);
     assert_eq!(*actual, full as u64 - 1);
     let message = error.to_string();
-    assert!(message.contains(&format!("{} bytes", full - 1)), "{message}");
+    assert!(
+        message.contains(&format!("{} bytes", full - 1)),
+        "{message}"
+    );
     assert!(message.contains(&format!("requires {full}")), "{message}");
     assert!(message.contains("3x4x4"), "{message}");
 }
@@ -157,7 +207,10 @@ fn truncated_gzip_content_names_sizes() {
     bytes.pop();
     let path = write(dir.path(), "cut.gz", &gzip(&bytes));
     let message = read_idx_labels(&path).unwrap_err().to_string();
-    assert!(message.contains("10 bytes after gzip decompression"), "{message}");
+    assert!(
+        message.contains("10 bytes after gzip decompression"),
+        "{message}"
+    );
     assert!(message.contains("requires 11"), "{message}");
 }
 
@@ -207,7 +260,17 @@ fn ten_labels_for_eleven_images() {
     let images = write(dir.path(), "img", &images_bytes(11, 2, 2));
     let labels = write(dir.path(), "lab", &labels_bytes(&labels_0_to(10)));
     let error = load_idx(&images, &labels, 10, "x").unwrap_err();
-    assert!(matches!(error, DataError::CountMismatch { image_count: 11, label_count: 10, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            DataError::CountMismatch {
+                image_count: 11,
+                label_count: 10,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     let message = error.to_string();
     assert!(message.contains("contains 11 images"), "{message}");
     assert!(message.contains("contains 10 labels"), "{message}");
@@ -219,19 +282,47 @@ fn label_outside_class_count() {
     let images = write(dir.path(), "img", &images_bytes(3, 2, 2));
     let labels = write(dir.path(), "lab", &labels_bytes(&[0, 10, 1]));
     let error = load_idx(&images, &labels, 10, "x").unwrap_err();
-    assert!(matches!(error, DataError::LabelOutOfRange { index: 1, label: 10, classes: 10, .. }), "{error:?}");
-    assert!(error.to_string().contains("label 10 of example 1 is outside 0..10"));
+    assert!(
+        matches!(
+            error,
+            DataError::LabelOutOfRange {
+                index: 1,
+                label: 10,
+                classes: 10,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error
+        .to_string()
+        .contains("label 10 of example 1 is outside 0..10"));
 }
 
 #[test]
 fn label_out_of_range_in_dir() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "train-images-idx3-ubyte", &images_bytes(2, 2, 2));
-    write(dir.path(), "train-labels-idx1-ubyte", &labels_bytes(&[0, 1]));
+    write(
+        dir.path(),
+        "train-images-idx3-ubyte",
+        &images_bytes(2, 2, 2),
+    );
+    write(
+        dir.path(),
+        "train-labels-idx1-ubyte",
+        &labels_bytes(&[0, 1]),
+    );
     write(dir.path(), "t10k-images-idx3-ubyte", &images_bytes(2, 2, 2));
-    write(dir.path(), "t10k-labels-idx1-ubyte", &labels_bytes(&[0, 200]));
+    write(
+        dir.path(),
+        "t10k-labels-idx1-ubyte",
+        &labels_bytes(&[0, 200]),
+    );
     let error = load_idx_dir(dir.path(), "x").unwrap_err();
-    assert!(matches!(error, DataError::LabelOutOfRange { label: 200, .. }), "{error:?}");
+    assert!(
+        matches!(error, DataError::LabelOutOfRange { label: 200, .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -240,7 +331,10 @@ fn missing_file_names_path_and_fetch() {
     let error = load_named("mnist", root.path()).unwrap_err();
     assert!(matches!(error, DataError::Missing { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(message.contains("mnist/train-images-idx3-ubyte not found"), "{message}");
+    assert!(
+        message.contains("mnist/train-images-idx3-ubyte not found"),
+        "{message}"
+    );
     assert!(message.contains("does not exist"), "{message}");
     assert!(message.contains("make data"), "{message}");
     assert!(message.contains("scripts/fetch_data.py mnist"), "{message}");
@@ -249,11 +343,22 @@ fn missing_file_names_path_and_fetch() {
 #[test]
 fn missing_one_of_four_files() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "train-images-idx3-ubyte", &images_bytes(2, 2, 2));
-    write(dir.path(), "train-labels-idx1-ubyte", &labels_bytes(&[0, 1]));
+    write(
+        dir.path(),
+        "train-images-idx3-ubyte",
+        &images_bytes(2, 2, 2),
+    );
+    write(
+        dir.path(),
+        "train-labels-idx1-ubyte",
+        &labels_bytes(&[0, 1]),
+    );
     write(dir.path(), "t10k-images-idx3-ubyte", &images_bytes(2, 2, 2));
     let message = load_idx_dir(dir.path(), "fashion").unwrap_err().to_string();
-    assert!(message.contains("t10k-labels-idx1-ubyte not found"), "{message}");
+    assert!(
+        message.contains("t10k-labels-idx1-ubyte not found"),
+        "{message}"
+    );
     assert!(message.contains("fetch_data.py fashion"), "{message}");
 }
 
@@ -261,15 +366,25 @@ fn missing_one_of_four_files() {
 fn missing_single_file() {
     let dir = tempfile::tempdir().unwrap();
     let labels = write(dir.path(), "lab", &labels_bytes(&[0]));
-    let message = load_idx(&dir.path().join("absent"), &labels, 10, "x").unwrap_err().to_string();
+    let message = load_idx(&dir.path().join("absent"), &labels, 10, "x")
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("absent not found"), "{message}");
 }
 
 #[test]
 fn train_test_shape_mismatch() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "train-images-idx3-ubyte", &images_bytes(2, 28, 28));
-    write(dir.path(), "train-labels-idx1-ubyte", &labels_bytes(&[0, 1]));
+    write(
+        dir.path(),
+        "train-images-idx3-ubyte",
+        &images_bytes(2, 28, 28),
+    );
+    write(
+        dir.path(),
+        "train-labels-idx1-ubyte",
+        &labels_bytes(&[0, 1]),
+    );
     write(dir.path(), "t10k-images-idx3-ubyte", &images_bytes(2, 8, 8));
     write(dir.path(), "t10k-labels-idx1-ubyte", &labels_bytes(&[0, 1]));
     let message = load_idx_dir(dir.path(), "x").unwrap_err().to_string();

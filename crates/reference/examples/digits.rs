@@ -15,15 +15,20 @@ use sampleprop_reference::{Engine, FloatTrainer};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let epochs: usize = args.next().map_or(20, |text| text.parse().expect("EPOCHS is a whole number"));
+    let epochs: usize = args
+        .next()
+        .map_or(20, |text| text.parse().expect("EPOCHS is a whole number"));
     let config = match args.next() {
-        Some(path) => Config::load(std::path::Path::new(&path)).unwrap_or_else(|error| panic!("{error}")),
+        Some(path) => {
+            Config::load(std::path::Path::new(&path)).unwrap_or_else(|error| panic!("{error}"))
+        }
         None => Config::default(),
     };
 
     let data = args.next().unwrap_or_else(|| "digits".to_string());
     let data_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let split = sampleprop_data::load_named(&data, &data_root).unwrap_or_else(|error| panic!("{error}"));
+    let split =
+        sampleprop_data::load_named(&data, &data_root).unwrap_or_else(|error| panic!("{error}"));
     let bits = config.widths.pixel;
     let train = split.train.quantized(bits);
     let test = split.test.quantized(bits);
@@ -44,7 +49,9 @@ fn main() {
             let sampled_correct = test
                 .iter()
                 .zip(&split.test.labels)
-                .filter(|(image, &label)| trainer.predict_sampled(image, config.samples.inference) == usize::from(label))
+                .filter(|(image, &label)| {
+                    trainer.predict_sampled(image, config.samples.inference) == usize::from(label)
+                })
                 .count();
             let sampled = 100.0 * sampled_correct as f64 / test.len() as f64;
             println!(

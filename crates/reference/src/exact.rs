@@ -10,7 +10,12 @@ use crate::{argmax, sigmoid, FloatTrainer};
 /// pre-activations is the same, because the logistic function is increasing).
 pub(crate) fn forward(trainer: &mut FloatTrainer, pixels: &[u16]) {
     trainer.load_inputs(pixels);
-    let FloatTrainer { settings, params, scratch, .. } = trainer;
+    let FloatTrainer {
+        settings,
+        params,
+        scratch,
+        ..
+    } = trainer;
     let (inputs, hidden, outputs) = (settings.inputs, settings.hidden, settings.outputs);
 
     scratch.u.copy_from_slice(&params.b);
@@ -30,7 +35,12 @@ pub(crate) fn forward(trainer: &mut FloatTrainer, pixels: &[u16]) {
 
     for k in 0..outputs {
         let column = &params.v[k * hidden..(k + 1) * hidden];
-        scratch.v[k] = params.c[k] + column.iter().zip(&scratch.u).map(|(v, h)| v * h).sum::<f64>();
+        scratch.v[k] = params.c[k]
+            + column
+                .iter()
+                .zip(&scratch.u)
+                .map(|(v, h)| v * h)
+                .sum::<f64>();
     }
 }
 
@@ -42,7 +52,12 @@ pub(crate) fn train(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) ->
     forward(trainer, pixels);
     let prediction = argmax(&trainer.scratch.v);
 
-    let FloatTrainer { settings, params, scratch, .. } = trainer;
+    let FloatTrainer {
+        settings,
+        params,
+        scratch,
+        ..
+    } = trainer;
     let (inputs, hidden, outputs) = (settings.inputs, settings.hidden, settings.outputs);
 
     for k in 0..outputs {
@@ -52,7 +67,9 @@ pub(crate) fn train(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) ->
 
     // Hidden deltas from the old V.
     for j in 0..hidden {
-        let g: f64 = (0..outputs).map(|k| params.v[k * hidden + j] * scratch.e[k]).sum();
+        let g: f64 = (0..outputs)
+            .map(|k| params.v[k * hidden + j] * scratch.e[k])
+            .sum();
         let h = scratch.u[j];
         scratch.delta[j] = h * (1.0 - h) * g;
     }

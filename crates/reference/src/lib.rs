@@ -107,10 +107,19 @@ impl FloatTrainer {
         let (inputs, hidden, outputs) = (settings.inputs, settings.hidden, settings.outputs);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(config.seeds.init);
         let limit_w = 1.0 / (inputs as f64).sqrt();
-        let w = (0..inputs * hidden).map(|_| rng.random_range(-limit_w..=limit_w)).collect();
+        let w = (0..inputs * hidden)
+            .map(|_| rng.random_range(-limit_w..=limit_w))
+            .collect();
         let limit_v = 1.0 / (hidden as f64).sqrt();
-        let v = (0..outputs * hidden).map(|_| rng.random_range(-limit_v..=limit_v)).collect();
-        let params = Parameters { w, b: vec![0.0; hidden], v, c: vec![0.0; outputs] };
+        let v = (0..outputs * hidden)
+            .map(|_| rng.random_range(-limit_v..=limit_v))
+            .collect();
+        let params = Parameters {
+            w,
+            b: vec![0.0; hidden],
+            v,
+            c: vec![0.0; outputs],
+        };
 
         let scratch = Scratch {
             x: vec![0.0; inputs],
@@ -124,7 +133,13 @@ impl FloatTrainer {
             e: vec![0.0; outputs],
             delta: vec![0.0; hidden],
         };
-        FloatTrainer { engine, settings, params, rng, scratch }
+        FloatTrainer {
+            engine,
+            settings,
+            params,
+            rng,
+            scratch,
+        }
     }
 
     /// Returns the engine this trainer runs.
@@ -140,10 +155,26 @@ impl FloatTrainer {
     /// Replaces the weights and biases. Panics if a vector length does not match the shape.
     pub fn set_parameters(&mut self, params: Parameters) {
         let s = &self.settings;
-        assert_eq!(params.w.len(), s.hidden * s.inputs, "W must have hidden * inputs entries");
-        assert_eq!(params.b.len(), s.hidden, "b must have one entry per hidden neuron");
-        assert_eq!(params.v.len(), s.outputs * s.hidden, "V must have outputs * hidden entries");
-        assert_eq!(params.c.len(), s.outputs, "c must have one entry per output");
+        assert_eq!(
+            params.w.len(),
+            s.hidden * s.inputs,
+            "W must have hidden * inputs entries"
+        );
+        assert_eq!(
+            params.b.len(),
+            s.hidden,
+            "b must have one entry per hidden neuron"
+        );
+        assert_eq!(
+            params.v.len(),
+            s.outputs * s.hidden,
+            "V must have outputs * hidden entries"
+        );
+        assert_eq!(
+            params.c.len(),
+            s.outputs,
+            "c must have one entry per output"
+        );
         self.params = params;
     }
 
@@ -156,7 +187,11 @@ impl FloatTrainer {
     /// `label` is not below `outputs`.
     pub fn train_example(&mut self, pixels: &[u16], label: usize) -> usize {
         self.check_example(pixels);
-        assert!(label < self.settings.outputs, "label {label} is not below the {} outputs", self.settings.outputs);
+        assert!(
+            label < self.settings.outputs,
+            "label {label} is not below the {} outputs",
+            self.settings.outputs
+        );
         match self.engine {
             Engine::Sampled => sampled::train(self, pixels, label),
             Engine::Exact => exact::train(self, pixels, label),

@@ -13,7 +13,13 @@ use crate::{argmax, sigmoid, FloatTrainer};
 /// `o_k = [r < sigmoid(v_k)]`, each r a fresh uniform draw in [0, 1).
 pub(crate) fn forward(trainer: &mut FloatTrainer, pixels: &[u16], samples: u32) {
     trainer.load_inputs(pixels);
-    let FloatTrainer { settings, params, rng, scratch, .. } = trainer;
+    let FloatTrainer {
+        settings,
+        params,
+        rng,
+        scratch,
+        ..
+    } = trainer;
     let (inputs, hidden, outputs) = (settings.inputs, settings.hidden, settings.outputs);
 
     scratch.q.fill(0);
@@ -74,7 +80,12 @@ pub(crate) fn train(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) ->
     forward(trainer, pixels, samples);
     let prediction = argmax(&trainer.scratch.m);
 
-    let FloatTrainer { settings, params, scratch, .. } = trainer;
+    let FloatTrainer {
+        settings,
+        params,
+        scratch,
+        ..
+    } = trainer;
     let (inputs, hidden, outputs) = (settings.inputs, settings.hidden, settings.outputs);
     let t = f64::from(samples);
 
@@ -86,7 +97,9 @@ pub(crate) fn train(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) ->
 
     // Hidden deltas from the old V: delta_j = D(n_j) * sum_k V_kj e_k.
     for j in 0..hidden {
-        let g: f64 = (0..outputs).map(|k| params.v[k * hidden + j] * scratch.e[k]).sum();
+        let g: f64 = (0..outputs)
+            .map(|k| params.v[k * hidden + j] * scratch.e[k])
+            .sum();
         scratch.delta[j] = derivative_estimate(scratch.n[j], samples, settings.estimator) * g;
     }
 

@@ -67,7 +67,9 @@ fn sigmoid_values() {
 
 /// Returns the binomial probability of n successes in t trials with probability p.
 fn binomial(n: u32, t: u32, p: f64) -> f64 {
-    let choose: f64 = (0..n).map(|i| f64::from(t - i) / f64::from(i + 1)).product();
+    let choose: f64 = (0..n)
+        .map(|i| f64::from(t - i) / f64::from(i + 1))
+        .product();
     choose * p.powi(n as i32) * (1.0 - p).powi((t - n) as i32)
 }
 
@@ -75,8 +77,13 @@ fn binomial(n: u32, t: u32, p: f64) -> f64 {
 fn unbiased_estimate_has_mean_p_times_1_minus_p() {
     for t in [2u32, 4, 16, 64] {
         for p in [0.05, 0.3, 0.5, 0.9] {
-            let mean: f64 = (0..=t).map(|n| binomial(n, t, p) * derivative_estimate(n, t, Estimator::Unbiased)).sum();
-            assert!((mean - p * (1.0 - p)).abs() < 1e-12, "T {t}, p {p}: mean {mean}");
+            let mean: f64 = (0..=t)
+                .map(|n| binomial(n, t, p) * derivative_estimate(n, t, Estimator::Unbiased))
+                .sum();
+            assert!(
+                (mean - p * (1.0 - p)).abs() < 1e-12,
+                "T {t}, p {p}: mean {mean}"
+            );
         }
     }
 }
@@ -84,9 +91,14 @@ fn unbiased_estimate_has_mean_p_times_1_minus_p() {
 #[test]
 fn plugin_estimate_is_biased_low() {
     let (t, p) = (16u32, 0.3);
-    let mean: f64 = (0..=t).map(|n| binomial(n, t, p) * derivative_estimate(n, t, Estimator::Plugin)).sum();
+    let mean: f64 = (0..=t)
+        .map(|n| binomial(n, t, p) * derivative_estimate(n, t, Estimator::Plugin))
+        .sum();
     let expected = p * (1.0 - p) * f64::from(t - 1) / f64::from(t);
-    assert!((mean - expected).abs() < 1e-12, "mean {mean}, expected {expected}");
+    assert!(
+        (mean - expected).abs() < 1e-12,
+        "mean {mean}, expected {expected}"
+    );
 }
 
 #[test]
@@ -117,14 +129,23 @@ fn loss(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) -> f64 {
 
 /// Flattens parameters as W, b, V, c.
 fn flatten(params: &Parameters) -> Vec<f64> {
-    [&params.w, &params.b, &params.v, &params.c].into_iter().flatten().cloned().collect()
+    [&params.w, &params.b, &params.v, &params.c]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 fn unflatten(values: &[f64], like: &Parameters) -> Parameters {
     let (w, rest) = values.split_at(like.w.len());
     let (b, rest) = rest.split_at(like.b.len());
     let (v, c) = rest.split_at(like.v.len());
-    Parameters { w: w.to_vec(), b: b.to_vec(), v: v.to_vec(), c: c.to_vec() }
+    Parameters {
+        w: w.to_vec(),
+        b: b.to_vec(),
+        v: v.to_vec(),
+        c: c.to_vec(),
+    }
 }
 
 /// Returns the exact gradient of the loss at the trainer's parameters, by central differences.
@@ -154,7 +175,11 @@ fn step_direction(trainer: &mut FloatTrainer, pixels: &[u16], label: usize) -> V
     trainer.train_example(pixels, label);
     let after = flatten(trainer.parameters());
     // Both layers use shift 3 in the tiny configuration, so eta = 1/8 everywhere.
-    before.iter().zip(&after).map(|(b, a)| (b - a) * 8.0).collect()
+    before
+        .iter()
+        .zip(&after)
+        .map(|(b, a)| (b - a) * 8.0)
+        .collect()
 }
 
 fn cosine(a: &[f64], b: &[f64]) -> f64 {
@@ -171,7 +196,10 @@ fn exact_step_matches_numeric_gradient() {
     let analytic = step_direction(&mut trainer, &TINY_PIXELS, label);
     for (index, (n, a)) in numeric.iter().zip(&analytic).enumerate() {
         // Central differences with step 1e-6 are accurate to about 1e-9 here.
-        assert!((n - a).abs() < 1e-7, "parameter {index}: numeric {n}, backprop {a}");
+        assert!(
+            (n - a).abs() < 1e-7,
+            "parameter {index}: numeric {n}, backprop {a}"
+        );
     }
 }
 
@@ -182,7 +210,10 @@ fn compare_with_gradient(scale: f64, repetitions: u32) -> (f64, f64, f64, f64) {
     let config = tiny_config(16, 7);
     let mut exact = FloatTrainer::new(&config, Engine::Exact);
     let mut sampled = FloatTrainer::new(&config, Engine::Sampled);
-    let scaled: Vec<f64> = flatten(exact.parameters()).iter().map(|p| p * scale).collect();
+    let scaled: Vec<f64> = flatten(exact.parameters())
+        .iter()
+        .map(|p| p * scale)
+        .collect();
     let start = unflatten(&scaled, exact.parameters());
     exact.set_parameters(start.clone());
     let label = 1;
@@ -191,7 +222,10 @@ fn compare_with_gradient(scale: f64, repetitions: u32) -> (f64, f64, f64, f64) {
     let mut mean = vec![0.0; gradient.len()];
     for _ in 0..repetitions {
         sampled.set_parameters(start.clone());
-        for (sum, value) in mean.iter_mut().zip(step_direction(&mut sampled, &TINY_PIXELS, label)) {
+        for (sum, value) in mean
+            .iter_mut()
+            .zip(step_direction(&mut sampled, &TINY_PIXELS, label))
+        {
             *sum += value / f64::from(repetitions);
         }
     }
@@ -221,9 +255,18 @@ fn sampled_update_follows_exact_gradient() {
         let (all, hidden, output, distance) = compare_with_gradient(scale, 20_000);
         eprintln!("scale {scale}: cosine all {all:.4}, hidden {hidden:.4}, output {output:.4}, distance {distance:.4}");
         assert!(all > min_cosine, "scale {scale}: cosine {all}");
-        assert!(hidden > min_cosine, "scale {scale}: hidden-layer cosine {hidden}");
-        assert!(output > min_cosine, "scale {scale}: output-layer cosine {output}");
-        assert!(distance < max_distance, "scale {scale}: relative distance {distance}");
+        assert!(
+            hidden > min_cosine,
+            "scale {scale}: hidden-layer cosine {hidden}"
+        );
+        assert!(
+            output > min_cosine,
+            "scale {scale}: output-layer cosine {output}"
+        );
+        assert!(
+            distance < max_distance,
+            "scale {scale}: relative distance {distance}"
+        );
     }
 }
 
@@ -234,11 +277,20 @@ fn sampled_training_is_deterministic() {
     let mut b = FloatTrainer::new(&config, Engine::Sampled);
     for step in 0..50 {
         let label = step % 3;
-        assert_eq!(a.train_example(&TINY_PIXELS, label), b.train_example(&TINY_PIXELS, label));
+        assert_eq!(
+            a.train_example(&TINY_PIXELS, label),
+            b.train_example(&TINY_PIXELS, label)
+        );
     }
     assert_eq!(a.parameters(), b.parameters());
-    assert_eq!(a.predict_sampled(&TINY_PIXELS, 16), b.predict_sampled(&TINY_PIXELS, 16));
-    assert_ne!(a.parameters(), FloatTrainer::new(&config, Engine::Sampled).parameters());
+    assert_eq!(
+        a.predict_sampled(&TINY_PIXELS, 16),
+        b.predict_sampled(&TINY_PIXELS, 16)
+    );
+    assert_ne!(
+        a.parameters(),
+        FloatTrainer::new(&config, Engine::Sampled).parameters()
+    );
 }
 
 #[test]

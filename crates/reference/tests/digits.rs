@@ -61,8 +61,14 @@ fn check_learns(engine: Engine) {
     let rate = trainer.accuracy(&data.test, &data.test_labels);
     let sampled = sampled_accuracy(&mut trainer, &data, 16);
     eprintln!("{engine:?} after 5 epochs: {rate:.2} % rate inference, {sampled:.2} % sampled");
-    assert!(rate > 90.0, "{engine:?}: test accuracy {rate:.2} % after 5 epochs");
-    assert!(sampled > 87.0, "{engine:?}: sampled test accuracy {sampled:.2} % after 5 epochs");
+    assert!(
+        rate > 90.0,
+        "{engine:?}: test accuracy {rate:.2} % after 5 epochs"
+    );
+    assert!(
+        sampled > 87.0,
+        "{engine:?}: sampled test accuracy {sampled:.2} % after 5 epochs"
+    );
 }
 
 #[test]
