@@ -13,10 +13,19 @@ fn upscale(image: &[u16]) -> Vec<u16> {
     (0..28 * 28).map(|p| image[(p / 28) * 8 / 28 * 8 + (p % 28) * 8 / 28]).collect()
 }
 
-/// Trains one pass from the initial weights and returns the core, the seconds taken, and the
-/// input spikes and cycles summed over the pass.
-fn train_pass(config: &Config, images: &[Vec<u16>], labels: &[u8]) -> (Core, f64, u64, u64) {
+/// Returns the CPU time of the calling thread in seconds, read from Linux's
+/// `/proc/thread-self/schedstat`, or `None` where that file is missing.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(nanoseconds as f64 * 1e-9)
+}
+
+/// Trains one pass from the initial weights and returns the core, the wall-clock and CPU
+/// seconds taken, and the input spikes and cycles summed over the pass.
+fn train_pass(config: &Config, images: &[Vec<u16>], labels: &[u8]) -> (Core, f64, f64, u64, u64) {
     let mut core = Core::new(config);
+    let cpu_start = thread_cpu_seconds();
     let start = Instant::now();
     let mut spikes = 0;
     let mut cycles = 0;
@@ -25,20 +34,29 @@ fn train_pass(config: &Config, images: &[Vec<u16>], labels: &[u8]) -> (Core, f64
         spikes += result.input_spikes;
         cycles += result.cycles;
     }
-    (core, start.elapsed().as_secs_f64(), spikes, cycles)
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, thread_cpu_seconds()) {
+        (Some(begin), Some(end)) => end - begin,
+        _ => f64::NAN,
+    };
+    (core, wall, cpu, spikes, cycles)
 }
 
 /// Prints training and evaluation speed; each figure is the best of three runs, because other
 /// processes on the machine slow single runs down.
 fn measure(name: &str, config: &Config, images: &[Vec<u16>], labels: &[u8]) {
-    let (core, mut train, spikes, cycles) = train_pass(config, images, labels);
+    let (core, mut train, mut cpu, spikes, cycles) = train_pass(config, images, labels);
     for _ in 0..2 {
-        train = train.min(train_pass(config, images, labels).1);
+        let (_, wall, cpu_again, _, _) = train_pass(config, images, labels);
+        train = train.min(wall);
+        cpu = cpu.min(cpu_again);
     }
     let n = images.len() as f64;
     println!(
-        "{name}: train {:.0} examples/s ({:.1} us/example, {:.0} input spikes and {:.0} cycles per example)",
+        "{name}: train {:.0} examples/s wall-clock, {:.0} per CPU second ({:.1} us/example, \
+         {:.0} input spikes and {:.0} cycles per example)",
         n / train,
+        n / cpu,
         1e6 * train / n,
         spikes as f64 / n,
         cycles as f64 / n
