@@ -17,7 +17,7 @@ pub enum ExploreError {
     #[error("invalid shard \"{spec}\": {rule}; {fix}")]
     Shard { spec: String, rule: String, fix: String },
 
-    /// A results directory does not match this sweep or holds unreadable rows.
+    /// A results directory does not match this sweep or contains unreadable rows.
     #[error("{path}: {message}; {fix}")]
     Results { path: PathBuf, message: String, fix: String },
 

@@ -124,7 +124,7 @@ impl Default for RunSettings {
 /// A parsed and checked grid file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
-    /// Where the grid came from, for messages.
+    /// Source of the grid (a path or a label), used in messages.
     #[serde(skip)]
     pub origin: String,
     /// Axes in enumeration order: sorted by key, the seed axis last.
@@ -327,7 +327,7 @@ pub(crate) fn short_digest(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// What a job trains.
+/// Kind of training a job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {

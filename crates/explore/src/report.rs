@@ -477,7 +477,13 @@ impl Plot {
         let x_pad = ((x_max - x_min) * 0.06).max(if self.log2_x { 0.3 } else { 0.5 });
         let y_pad = ((y_max - y_min) * 0.08).max(1.0);
         let x_range = (x_min - x_pad)..(x_max + x_pad);
-        let y_range = (y_min - y_pad).max(0.0)..(y_max + y_pad).min(100.0);
+        // Leave room below the data for the legend in the lower right corner, so they never overlap:
+        // a legend line is about 20 of the roughly 520 pixels of plot height.
+        let legend_share = ((self.series.len() as f64 * 20.0 + 24.0) / 520.0).min(0.6);
+        let data_low = y_min - y_pad;
+        let data_high = (y_max + y_pad).min(100.0);
+        let y_low = data_low - (data_high - data_low) * legend_share / (1.0 - legend_share);
+        let y_range = y_low.max(0.0)..data_high;
 
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, ("sans-serif", 26))
@@ -500,7 +506,8 @@ impl Plot {
             } else if (v - v.round()).abs() < 1e-6 {
                 format!("{}", v.round())
             } else {
-                format!("{v:.1}")
+                // Every plotted x value is an integer, so a fractional tick gets no label.
+                String::new()
             }
         };
         chart

@@ -52,7 +52,7 @@ impl SweepOptions {
     }
 }
 
-/// What a sweep did.
+/// Outcome of a sweep.
 #[derive(Debug, Clone)]
 pub struct SweepSummary {
     /// Jobs in this shard.
