@@ -14,7 +14,8 @@ use crate::trace::{fnv1a_digest, Event, ExampleTrace, Phase};
 /// How much of each example the core records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum TraceLevel {
-    /// No trace; the passes do no tracing work beyond one branch per spike.
+    /// No trace. The passes only test whether to record, once per spike and per memory row
+    /// or column written.
     #[default]
     Off,
     /// Phase ends, counts, errors, prediction and memory digests.

@@ -173,6 +173,8 @@ impl Machine {
         let acc_max = (1i64 << (self.acc_bits - 1)) - 1;
         let bias_bound = weights.b.iter().map(|&b| (b as i64).abs()).max().unwrap_or(0);
 
+        // Local copies keep the LFSR states in registers through the loops.
+        let (mut input, mut hidden, mut output) = (streams.input, streams.hidden, streams.output);
         let mut spikes = 0u64;
         let mut cycle = self.inputs as u64;
         for _ in 0..samples {
@@ -184,7 +186,7 @@ impl Machine {
 
             // SCAN: one draw per input, one row of H additions per spike.
             for (i, &pixel) in pixels.iter().enumerate() {
-                let r = self.spike_draw(&mut streams.input, SpikeLayer::Input);
+                let r = self.spike_draw(&mut input, SpikeLayer::Input);
                 if fires(pixel as u32, r) {
                     scratch.q[i] += 1;
                     spikes += 1;
@@ -209,7 +211,7 @@ impl Machine {
 
             // HIDDEN: one draw per neuron; a spike adds column j of V into the output accumulators.
             for j in 0..h {
-                let r = self.spike_draw(&mut streams.hidden, SpikeLayer::Hidden);
+                let r = self.spike_draw(&mut hidden, SpikeLayer::Hidden);
                 if fires(self.sigmoid(scratch.acc[j]), r) {
                     scratch.n[j] += 1;
                     if let Some(list) = events.as_deref_mut() {
@@ -224,7 +226,7 @@ impl Machine {
 
             // OUTPUT: one draw per output neuron.
             for k in 0..self.outputs {
-                let r = self.spike_draw(&mut streams.output, SpikeLayer::Output);
+                let r = self.spike_draw(&mut output, SpikeLayer::Output);
                 if fires(self.sigmoid(scratch.vacc[k]), r) {
                     scratch.m[k] += 1;
                     if let Some(list) = events.as_deref_mut() {
@@ -234,6 +236,7 @@ impl Machine {
             }
             cycle += self.outputs as u64;
         }
+        (streams.input, streams.hidden, streams.output) = (input, hidden, output);
         spikes
     }
 
@@ -242,7 +245,7 @@ impl Machine {
     pub fn learn(
         &self,
         weights: &mut Weights,
-        rounding: &mut Lfsr,
+        rounding_stream: &mut Lfsr,
         scratch: &mut Scratch,
         label: usize,
         cycle: u64,
@@ -250,6 +253,8 @@ impl Machine {
     ) -> u64 {
         let (h, o) = (self.hidden, self.outputs);
         let wb = self.weight_bits;
+        let mut rounding = *rounding_stream;
+        let rounding = &mut rounding;
 
         // ERROR: e_k, then c_k in order k = 0 .. O - 1, one rounding draw each.
         for k in 0..o {
@@ -331,6 +336,7 @@ impl Machine {
             }
             cycle += 2 * self.blocks as u64;
         }
+        *rounding_stream = *rounding;
         nonzero_rows
     }
 }
