@@ -10,7 +10,9 @@ use sampleprop_model::{evaluate, Core};
 
 /// Upscales an 8x8 image to 28x28 by nearest neighbour.
 fn upscale(image: &[u16]) -> Vec<u16> {
-    (0..28 * 28).map(|p| image[(p / 28) * 8 / 28 * 8 + (p % 28) * 8 / 28]).collect()
+    (0..28 * 28)
+        .map(|p| image[(p / 28) * 8 / 28 * 8 + (p % 28) * 8 / 28])
+        .collect()
 }
 
 /// Returns the CPU time of the calling thread in seconds, read from Linux's
@@ -63,12 +65,17 @@ fn measure(name: &str, config: &Config, images: &[Vec<u16>], labels: &[u8]) {
     );
 
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let mut seconds = f64::INFINITY;
         let mut accuracy = 0.0;
         for _ in 0..3 {
             let start = Instant::now();
-            let result = pool.install(|| evaluate(config, core.weights(), images, labels)).unwrap();
+            let result = pool
+                .install(|| evaluate(config, core.weights(), images, labels))
+                .unwrap();
             seconds = seconds.min(start.elapsed().as_secs_f64());
             accuracy = result.accuracy();
         }
@@ -95,5 +102,10 @@ fn main() {
     )
     .expect("the 784-128-10 configuration is valid");
     let large: Vec<Vec<u16>> = images.iter().map(|image| upscale(image)).collect();
-    measure("784-128-10 T=16 (digits upscaled)", &mnist_like, &large, &labels);
+    measure(
+        "784-128-10 T=16 (digits upscaled)",
+        &mnist_like,
+        &large,
+        &labels,
+    );
 }

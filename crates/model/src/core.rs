@@ -52,15 +52,26 @@ pub struct CoreState {
 pub fn check_example(config: &Config, pixels: &[u16], label: usize) -> Result<(), ModelError> {
     let inputs = config.network.inputs;
     if pixels.len() != inputs {
-        return Err(ModelError::PixelCount { got: pixels.len(), expected: inputs });
+        return Err(ModelError::PixelCount {
+            got: pixels.len(),
+            expected: inputs,
+        });
     }
     let bits = config.widths.pixel;
     let max = (1u32 << bits) - 1;
     if let Some(index) = pixels.iter().position(|&p| p as u32 > max) {
-        return Err(ModelError::PixelRange { index, value: pixels[index], bits, max });
+        return Err(ModelError::PixelRange {
+            index,
+            value: pixels[index],
+            bits,
+            max,
+        });
     }
     if label >= config.network.outputs {
-        return Err(ModelError::Label { label, outputs: config.network.outputs });
+        return Err(ModelError::Label {
+            label,
+            outputs: config.network.outputs,
+        });
     }
     Ok(())
 }
@@ -88,7 +99,12 @@ pub struct Core {
 impl Core {
     /// Creates a core with the initial weights of `seeds.init` and every LFSR at its seed.
     pub fn new(config: &Config) -> Core {
-        Core::build(config, initial_weights(config), Streams::from_seeds(config), 0)
+        Core::build(
+            config,
+            initial_weights(config),
+            Streams::from_seeds(config),
+            0,
+        )
     }
 
     /// Creates a core with the given weights and every LFSR at its seed.
@@ -102,7 +118,12 @@ impl Core {
         state.weights.validate(config)?;
         let mut streams = Streams::from_seeds(config);
         let width = config.lfsr.width;
-        for (&s, lfsr) in state.lfsr.iter().zip([streams.input, streams.hidden, streams.output, streams.rounding]) {
+        for (&s, lfsr) in state.lfsr.iter().zip([
+            streams.input,
+            streams.hidden,
+            streams.output,
+            streams.rounding,
+        ]) {
             if s == 0 || s >= 1u32 << width {
                 return Err(ModelError::Lfsr {
                     width,
@@ -144,7 +165,11 @@ impl Core {
 
     /// Returns the weights, LFSR states and example counter.
     pub fn state(&self) -> CoreState {
-        CoreState { weights: self.weights.clone(), lfsr: self.streams.states(), examples: self.examples }
+        CoreState {
+            weights: self.weights.clone(),
+            lfsr: self.streams.states(),
+            examples: self.examples,
+        }
     }
 
     /// Returns the number of examples processed.
@@ -196,50 +221,65 @@ impl Core {
         }
         let mut events = Vec::new();
         let record = (self.trace_level == TraceLevel::Events).then_some(&mut events);
-        let samples = if train { self.config.samples.train } else { self.config.samples.inference };
+        let samples = if train {
+            self.config.samples.train
+        } else {
+            self.config.samples.inference
+        };
 
-        let input_spikes =
-            self.machine.forward(&self.weights, &mut self.streams, &mut self.scratch, pixels, samples, record);
+        let input_spikes = self.machine.forward(
+            &self.weights,
+            &mut self.streams,
+            &mut self.scratch,
+            pixels,
+            samples,
+            record,
+        );
 
-        let inputs = self.config.network.inputs as u64;
-        let forward_end = inputs + cycles::forward(&self.config, samples as u64, input_spikes) - 1;
         let mut nonzero_rows = 0;
-        let mut phase_ends = vec![(Phase::Load, inputs - 1), (Phase::Forward, forward_end)];
         if train {
             let record = (self.trace_level == TraceLevel::Events).then_some(&mut events);
+            let error_cycle = cycles::forward_end(&self.config, samples as u64, input_spikes) + 1;
             nonzero_rows = self.machine.learn(
                 &mut self.weights,
                 &mut self.streams.rounding,
                 &mut self.scratch,
                 label,
-                forward_end + 1,
+                error_cycle,
                 record,
             );
-            let backward_end = forward_end + 1 + 2 * self.config.network.hidden as u64;
-            let update_end = backward_end + cycles::update(&self.config, nonzero_rows);
-            phase_ends.push((Phase::Error, forward_end + 1));
-            phase_ends.push((Phase::Backward, backward_end));
-            phase_ends.push((Phase::Update, update_end));
         }
-        let done = phase_ends.last().expect("LOAD and FORWARD are always present").1 + 1;
-        phase_ends.push((Phase::Done, done));
 
         let cycles = if train {
             cycles::train_example(&self.config, input_spikes, nonzero_rows)
         } else {
             cycles::inference_example(&self.config, input_spikes)
         };
-        debug_assert_eq!(cycles, done + 1, "the phase ends and the total formula agree");
 
         let prediction = argmax(&self.scratch.m);
         if self.trace_level != TraceLevel::Off {
+            let phase_ends = cycles::phase_ends(&self.config, train, input_spikes, nonzero_rows);
+            debug_assert_eq!(phase_ends.last(), Some(&(Phase::Done, cycles - 1)));
             self.record_trace(train, label, prediction, phase_ends, events);
         }
         self.examples += 1;
-        ExampleResult { prediction, label, cycles, input_spikes, nonzero_rows }
+        ExampleResult {
+            prediction,
+            label,
+            cycles,
+            input_spikes,
+            nonzero_rows,
+        }
     }
 
-    fn record_trace(&mut self, train: bool, label: usize, prediction: usize, phase_ends: Vec<(Phase, u64)>, events: Vec<Event>) {
+    fn record_trace(
+        &mut self,
+        train: bool,
+        label: usize,
+        prediction: usize,
+        phase_ends: Vec<(Phase, u64)>,
+        events: Vec<Event>,
+    ) {
         let bits = self.config.widths.weight;
         let w = &self.weights;
         let (e, delta) = if train {
@@ -310,7 +350,10 @@ pub fn evaluate<X: AsRef<[u16]> + Sync>(
 ) -> Result<EvalResult, ModelError> {
     weights.validate(config)?;
     if images.len() != labels.len() {
-        return Err(ModelError::LabelCount { images: images.len(), labels: labels.len() });
+        return Err(ModelError::LabelCount {
+            images: images.len(),
+            labels: labels.len(),
+        });
     }
     for (image, &label) in images.iter().zip(labels) {
         check_example(config, image.as_ref(), label as usize)?;
@@ -321,7 +364,11 @@ pub fn evaluate<X: AsRef<[u16]> + Sync>(
     let pixel_bits = config.widths.pixel as u64;
     let per_example = |neurons: usize| samples as u64 * neurons as u64 * pixel_bits;
     let n = &config.network;
-    let steps = [per_example(n.inputs), per_example(n.hidden), per_example(n.outputs)];
+    let steps = [
+        per_example(n.inputs),
+        per_example(n.hidden),
+        per_example(n.outputs),
+    ];
 
     let chunks: Vec<(u64, u64, Vec<usize>)> = images
         .par_chunks(EVAL_CHUNK)
@@ -339,7 +386,14 @@ pub fn evaluate<X: AsRef<[u16]> + Sync>(
             let mut cycles_total = 0;
             let mut predictions = Vec::with_capacity(images.len());
             for (image, &label) in images.iter().zip(labels) {
-                let spikes = machine.forward(weights, &mut streams, &mut scratch, image.as_ref(), samples, None);
+                let spikes = machine.forward(
+                    weights,
+                    &mut streams,
+                    &mut scratch,
+                    image.as_ref(),
+                    samples,
+                    None,
+                );
                 let prediction = argmax(&scratch.m);
                 correct += u64::from(prediction == label as usize);
                 cycles_total += cycles::inference_example(config, spikes);
@@ -349,7 +403,12 @@ pub fn evaluate<X: AsRef<[u16]> + Sync>(
         })
         .collect();
 
-    let mut result = EvalResult { correct: 0, total: images.len() as u64, cycles: 0, predictions: Vec::new() };
+    let mut result = EvalResult {
+        correct: 0,
+        total: images.len() as u64,
+        cycles: 0,
+        predictions: Vec::new(),
+    };
     for (correct, cycles_total, predictions) in chunks {
         result.correct += correct;
         result.cycles += cycles_total;

@@ -52,7 +52,8 @@ impl Streams {
     pub fn from_seeds(config: &Config) -> Streams {
         let l = &config.lfsr;
         let load = |s: &sampleprop_config::Stream| {
-            Lfsr::new(l.width, s.polynomial, s.seed).expect("a validated configuration has legal LFSR seeds")
+            Lfsr::new(l.width, s.polynomial, s.seed)
+                .expect("a validated configuration has legal LFSR seeds")
         };
         Streams {
             input: load(&l.input),
@@ -63,7 +64,12 @@ impl Streams {
     }
 
     pub fn states(&self) -> [u32; 4] {
-        [self.input.state(), self.hidden.state(), self.output.state(), self.rounding.state()]
+        [
+            self.input.state(),
+            self.hidden.state(),
+            self.output.state(),
+            self.rounding.state(),
+        ]
     }
 
     pub fn set_states(&mut self, states: [u32; 4]) {
@@ -171,7 +177,12 @@ impl Machine {
         // addition of a row can saturate, so the plain add gives the spec's result.
         let weight_max = 1i64 << (self.weight_bits - 1);
         let acc_max = (1i64 << (self.acc_bits - 1)) - 1;
-        let bias_bound = weights.b.iter().map(|&b| (b as i64).abs()).max().unwrap_or(0);
+        let bias_bound = weights
+            .b
+            .iter()
+            .map(|&b| (b as i64).abs())
+            .max()
+            .unwrap_or(0);
 
         // Local copies keep the LFSR states in registers through the loops.
         let (mut input, mut hidden, mut output) = (streams.input, streams.hidden, streams.output);
@@ -191,11 +202,20 @@ impl Machine {
                     scratch.q[i] += 1;
                     spikes += 1;
                     if let Some(list) = events.as_deref_mut() {
-                        list.push(Event::Spike { cycle: cycle + 1, layer: SpikeLayer::Input, index: i });
+                        list.push(Event::Spike {
+                            cycle: cycle + 1,
+                            layer: SpikeLayer::Input,
+                            index: i,
+                        });
                     }
                     let row = &weights.w[i * h..(i + 1) * h];
                     if bound + weight_max > acc_max {
-                        bound = scratch.acc.iter().map(|&a| (a as i64).abs()).max().unwrap_or(0);
+                        bound = scratch
+                            .acc
+                            .iter()
+                            .map(|&a| (a as i64).abs())
+                            .max()
+                            .unwrap_or(0);
                     }
                     if bound + weight_max <= acc_max {
                         add_plain(&mut scratch.acc, row);
@@ -215,10 +235,15 @@ impl Machine {
                 if fires(self.sigmoid(scratch.acc[j]), r) {
                     scratch.n[j] += 1;
                     if let Some(list) = events.as_deref_mut() {
-                        list.push(Event::Spike { cycle: cycle + j as u64, layer: SpikeLayer::Hidden, index: j });
+                        list.push(Event::Spike {
+                            cycle: cycle + j as u64,
+                            layer: SpikeLayer::Hidden,
+                            index: j,
+                        });
                     }
                     for (k, vacc) in scratch.vacc.iter_mut().enumerate() {
-                        *vacc = sat(*vacc as i64 + weights.v[k * h + j] as i64, self.acc_bits) as i32;
+                        *vacc =
+                            sat(*vacc as i64 + weights.v[k * h + j] as i64, self.acc_bits) as i32;
                     }
                 }
             }
@@ -230,7 +255,11 @@ impl Machine {
                 if fires(self.sigmoid(scratch.vacc[k]), r) {
                     scratch.m[k] += 1;
                     if let Some(list) = events.as_deref_mut() {
-                        list.push(Event::Spike { cycle: cycle + k as u64, layer: SpikeLayer::Output, index: k });
+                        list.push(Event::Spike {
+                            cycle: cycle + k as u64,
+                            layer: SpikeLayer::Output,
+                            index: k,
+                        });
                     }
                 }
             }
@@ -264,7 +293,11 @@ impl Machine {
             } else {
                 asr(m, self.train_log2 - self.error_frac)
             };
-            let target = if k == label { 1i64 << self.error_frac } else { 0 };
+            let target = if k == label {
+                1i64 << self.error_frac
+            } else {
+                0
+            };
             let e = scaled - target;
             debug_assert_eq!(sat(e, self.error_bits), e, "e_k always fits in E bits");
             scratch.e[k] = e as i32;
@@ -283,7 +316,9 @@ impl Machine {
         let delta_shift = self.pixel_bits + self.weight_frac;
         for j in 0..h {
             let n = scratch.n[j];
-            let g: i64 = (0..o).map(|k| weights.v[k * h + j] as i64 * scratch.e[k] as i64).sum();
+            let g: i64 = (0..o)
+                .map(|k| weights.v[k * h + j] as i64 * scratch.e[k] as i64)
+                .sum();
             let d = self.derivative[n as usize] as i64;
             scratch.delta[j] = sat(round_nearest(d * g, delta_shift), self.error_bits) as i32;
 
@@ -295,7 +330,13 @@ impl Machine {
             }
             if let Some(list) = events.as_deref_mut() {
                 let column = (0..o).map(|k| weights.v[k * h + j]).collect();
-                list.push(write_event(cycle + 2 * j as u64 + 1, Memory::V, j, column, wb));
+                list.push(write_event(
+                    cycle + 2 * j as u64 + 1,
+                    Memory::V,
+                    j,
+                    column,
+                    wb,
+                ));
             }
         }
         cycle += 2 * h as u64;
@@ -308,7 +349,13 @@ impl Machine {
         }
         if let Some(list) = events.as_deref_mut() {
             for (word, lanes) in weights.b.chunks(self.lanes).enumerate() {
-                list.push(write_event(cycle + 2 * word as u64 + 1, Memory::B, word, lanes.to_vec(), wb));
+                list.push(write_event(
+                    cycle + 2 * word as u64 + 1,
+                    Memory::B,
+                    word,
+                    lanes.to_vec(),
+                    wb,
+                ));
             }
         }
         cycle += 2 * self.blocks as u64;
@@ -331,7 +378,13 @@ impl Machine {
             if let Some(list) = events.as_deref_mut() {
                 for (word, lanes) in row.chunks(self.lanes).enumerate() {
                     let address = i * self.blocks + word;
-                    list.push(write_event(cycle + 2 * word as u64 + 1, Memory::W, address, lanes.to_vec(), wb));
+                    list.push(write_event(
+                        cycle + 2 * word as u64 + 1,
+                        Memory::W,
+                        address,
+                        lanes.to_vec(),
+                        wb,
+                    ));
                 }
             }
             cycle += 2 * self.blocks as u64;
@@ -341,8 +394,20 @@ impl Machine {
     }
 }
 
-fn write_event(cycle: u64, memory: Memory, address: usize, fields: Vec<i32>, field_bits: u32) -> Event {
-    Event::Write { cycle, memory, address, fields, field_bits }
+fn write_event(
+    cycle: u64,
+    memory: Memory,
+    address: usize,
+    fields: Vec<i32>,
+    field_bits: u32,
+) -> Event {
+    Event::Write {
+        cycle,
+        memory,
+        address,
+        fields,
+        field_bits,
+    }
 }
 
 /// Adds `row` into `acc`; the caller has proved that no sum leaves the accumulator range.

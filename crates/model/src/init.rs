@@ -44,7 +44,11 @@ impl Weights {
         ];
         for (what, values, expected) in parts {
             if values.len() != expected {
-                return Err(ModelError::Shape { what, got: values.len(), expected });
+                return Err(ModelError::Shape {
+                    what,
+                    got: values.len(),
+                    expected,
+                });
             }
             let bad = values
                 .iter()

@@ -22,11 +22,23 @@ impl Lfsr {
     /// The width must lie in 1..=32, the mask must have bit `width - 1` set and fit in
     /// `width` bits, and the seed must be non-zero and fit in `width` bits.
     pub fn new(width: u32, mask: u32, seed: u32) -> Result<Lfsr, ModelError> {
-        let invalid = |rule, fix| Err(ModelError::Lfsr { width, mask, seed, rule, fix });
+        let invalid = |rule, fix| {
+            Err(ModelError::Lfsr {
+                width,
+                mask,
+                seed,
+                rule,
+                fix,
+            })
+        };
         if !(1..=32).contains(&width) {
             return invalid("the width must lie in 1..=32", "pick a width from 4 to 24");
         }
-        let limit = if width == 32 { u32::MAX } else { (1u32 << width) - 1 };
+        let limit = if width == 32 {
+            u32::MAX
+        } else {
+            (1u32 << width) - 1
+        };
         if mask > limit || (mask >> (width - 1)) & 1 != 1 {
             return invalid(
                 "the mask must fit in the width and have its top bit (the x^n term) set",
@@ -39,7 +51,11 @@ impl Lfsr {
                 "pick a seed from 1 to 2^width - 1",
             );
         }
-        Ok(Lfsr { width, mask, state: seed })
+        Ok(Lfsr {
+            width,
+            mask,
+            state: seed,
+        })
     }
 
     /// Returns the register width in bits.
@@ -156,11 +172,15 @@ struct Matrix {
 
 impl Matrix {
     fn identity(width: u32) -> Matrix {
-        Matrix { columns: (0..width).map(|b| 1u32 << b).collect() }
+        Matrix {
+            columns: (0..width).map(|b| 1u32 << b).collect(),
+        }
     }
 
     fn step(width: u32, mask: u32) -> Matrix {
-        Matrix { columns: (0..width).map(|b| step_state(1u32 << b, mask)).collect() }
+        Matrix {
+            columns: (0..width).map(|b| step_state(1u32 << b, mask)).collect(),
+        }
     }
 
     fn apply(&self, state: u32) -> u32 {
@@ -176,7 +196,9 @@ impl Matrix {
 
     /// Returns the map `self` after `first`: x -> self(first(x)).
     fn after(&self, first: &Matrix) -> Matrix {
-        Matrix { columns: first.columns.iter().map(|&c| self.apply(c)).collect() }
+        Matrix {
+            columns: first.columns.iter().map(|&c| self.apply(c)).collect(),
+        }
     }
 
     /// Returns the step map raised to the power `steps`, by repeated squaring.
@@ -214,7 +236,11 @@ mod tests {
         for bits in [1u32, 3, 8, 11, 16] {
             let advance = Advance::new(16, 0x8016, bits as u64);
             for _ in 0..1000 {
-                assert_eq!(fast.draw_with(&advance, bits), slow.draw(bits), "bits {bits}");
+                assert_eq!(
+                    fast.draw_with(&advance, bits),
+                    slow.draw(bits),
+                    "bits {bits}"
+                );
                 assert_eq!(fast.state(), slow.state());
             }
         }

@@ -73,10 +73,20 @@ impl Memory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
     /// A spike, stamped with the cycle of its decision.
-    Spike { cycle: u64, layer: SpikeLayer, index: usize },
+    Spike {
+        cycle: u64,
+        layer: SpikeLayer,
+        index: usize,
+    },
     /// A memory word written; `fields` are its lanes or fields from the lowest bits up,
     /// each `field_bits` wide in two's complement.
-    Write { cycle: u64, memory: Memory, address: usize, fields: Vec<i32>, field_bits: u32 },
+    Write {
+        cycle: u64,
+        memory: Memory,
+        address: usize,
+        fields: Vec<i32>,
+        field_bits: u32,
+    },
 }
 
 impl Event {
@@ -117,7 +127,11 @@ pub struct ExampleTrace {
 /// Returns the FNV-1a 64 hash of `values`, each as its `bits`-bit two's-complement pattern
 /// zero-extended to 32 bits, little-endian.
 pub fn fnv1a_digest(values: &[i32], bits: u32) -> u64 {
-    let mask = if bits >= 32 { u32::MAX } else { (1u32 << bits) - 1 };
+    let mask = if bits >= 32 {
+        u32::MAX
+    } else {
+        (1u32 << bits) - 1
+    };
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &value in values {
         for byte in ((value as u32) & mask).to_le_bytes() {
@@ -156,10 +170,20 @@ impl ExampleTrace {
 
         for event in &self.events {
             match event {
-                Event::Spike { cycle, layer, index } => {
+                Event::Spike {
+                    cycle,
+                    layer,
+                    index,
+                } => {
                     writeln!(out, "event {e} {cycle} spike {} {index}", layer.name())?;
                 }
-                Event::Write { cycle, memory, address, fields, field_bits } => {
+                Event::Write {
+                    cycle,
+                    memory,
+                    address,
+                    fields,
+                    field_bits,
+                } => {
                     write!(out, "event {e} {cycle} write {} {address} ", memory.name())?;
                     write_word_hex(out, fields, *field_bits)?;
                     out.write_char('\n')?;

@@ -34,12 +34,18 @@ fn images(config: &Config, count: usize, seed: u64) -> Vec<Vec<u16>> {
 }
 
 fn labels(config: &Config, count: usize) -> Vec<u8> {
-    (0..count).map(|e| ((e * 7 + 3) % config.network.outputs) as u8).collect()
+    (0..count)
+        .map(|e| ((e * 7 + 3) % config.network.outputs) as u8)
+        .collect()
 }
 
 /// Returns the cycles of a FORWARD sample written out from the spec, independent of `cycles`.
 fn spec_sample(c: &Config, spikes: u64) -> u64 {
-    let (i, h, o) = (c.network.inputs as u64, c.network.hidden as u64, c.network.outputs as u64);
+    let (i, h, o) = (
+        c.network.inputs as u64,
+        c.network.hidden as u64,
+        c.network.outputs as u64,
+    );
     let b = (c.network.hidden / c.hardware.lanes) as u64;
     (b + 1) + 2 * i + spikes * (b + 1) + (h + 1) + o
 }
@@ -87,10 +93,16 @@ fn bright_example_cycles_match_formula() {
     let rows = trace.q.iter().filter(|&&q| q != 0).count() as u64;
     assert_eq!(result.input_spikes, spikes);
     assert_eq!(result.nonzero_rows, rows);
-    assert!(spikes > 1000, "a pixel of 255 spikes unless the draw is 255: {spikes} of 1024");
+    assert!(
+        spikes > 1000,
+        "a pixel of 255 spikes unless the draw is 255: {spikes} of 1024"
+    );
     assert_eq!(result.cycles, spec_train_total(&config, spikes, rows));
     assert_eq!(result.cycles, cycles::train_example(&config, spikes, rows));
-    assert_eq!(trace.phase_ends.last(), Some(&(Phase::Done, result.cycles - 1)));
+    assert_eq!(
+        trace.phase_ends.last(),
+        Some(&(Phase::Done, result.cycles - 1))
+    );
 }
 
 #[test]
@@ -125,7 +137,11 @@ fn input_spikes(events: &[Event]) -> Vec<usize> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Spike { layer: SpikeLayer::Input, index, .. } => Some(*index),
+            Event::Spike {
+                layer: SpikeLayer::Input,
+                index,
+                ..
+            } => Some(*index),
             _ => None,
         })
         .collect()
@@ -135,7 +151,11 @@ fn hidden_spikes(events: &[Event]) -> Vec<usize> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Spike { layer: SpikeLayer::Hidden, index, .. } => Some(*index),
+            Event::Spike {
+                layer: SpikeLayer::Hidden,
+                index,
+                ..
+            } => Some(*index),
             _ => None,
         })
         .collect()
@@ -187,22 +207,36 @@ fn accumulators_saturate_at_both_ends() {
                 clipped_high |= sum > acc_max;
                 clipped_low |= sum < acc_min;
             }
-            assert_eq!(core.hidden_accumulators()[j] as i64, acc, "A = {acc_bits}: hidden accumulator {j}");
+            assert_eq!(
+                core.hidden_accumulators()[j] as i64,
+                acc,
+                "A = {acc_bits}: hidden accumulator {j}"
+            );
         }
-        assert!(clipped_high, "A = {acc_bits}: the case must clip at the top");
-        assert!(clipped_low, "A = {acc_bits}: the case must clip at the bottom");
+        assert!(
+            clipped_high,
+            "A = {acc_bits}: the case must clip at the top"
+        );
+        assert!(
+            clipped_low,
+            "A = {acc_bits}: the case must clip at the bottom"
+        );
 
         // Every hidden spike adds +127 into output 0 and -128 into output 1.
         let fired = hidden_spikes(&trace.events).len() as i64;
         assert!(fired >= 2, "A = {acc_bits}: {fired} hidden spikes");
-        let expected = [(fired * 127).min(acc_max) as i32, (fired * -128).max(acc_min) as i32];
+        let expected = [
+            (fired * 127).min(acc_max) as i32,
+            (fired * -128).max(acc_min) as i32,
+        ];
         assert_eq!(core.output_accumulators(), &expected, "A = {acc_bits}");
     }
 }
 
 /// A configuration whose four update shifts are all ≤ 0, so every update is exact and the
 /// test can predict it from the trace.
-const EXACT_UPDATES: &str = "[network]\ninputs = 4\nhidden = 8\noutputs = 2\n[samples]\ntrain = 2\n\
+const EXACT_UPDATES: &str =
+    "[network]\ninputs = 4\nhidden = 8\noutputs = 2\n[samples]\ntrain = 2\n\
     [widths]\nerror = 6\n[learning]\nhidden_shift = 0\noutput_shift = 0\n[hardware]\nlanes = 2\n";
 
 #[test]
@@ -259,9 +293,16 @@ fn weights_saturate_at_both_ends() {
                 assert_eq!(after.v[k * h + j] as i64, v, "example {example} V_{k}{j}");
             }
         }
-        assert!(after.w[h..].iter().zip(&before.w[h..]).all(|(a, b)| a == b), "rows with q = 0 stay");
+        assert!(
+            after.w[h..].iter().zip(&before.w[h..]).all(|(a, b)| a == b),
+            "rows with q = 0 stay"
+        );
     }
-    assert_eq!(seen, [true, true], "saturation at the top and at the bottom must both occur");
+    assert_eq!(
+        seen,
+        [true, true],
+        "saturation at the top and at the bottom must both occur"
+    );
 }
 
 #[test]
@@ -280,11 +321,17 @@ fn delta_follows_derivative_and_error() {
             assert_eq!(trace.e[k] as i64, expected, "e_{k}: F_e = 4, t = 1");
         }
         for j in 0..8 {
-            let g: i64 = (0..2).map(|k| before.v[k * 8 + j] as i64 * trace.e[k] as i64).sum();
+            let g: i64 = (0..2)
+                .map(|k| before.v[k * 8 + j] as i64 * trace.e[k] as i64)
+                .sum();
             let shift = 8 + 6;
             let product = derivative[trace.n[j] as usize] as i64 * g;
             let rounded = (product + (1 << (shift - 1))) >> shift;
-            assert_eq!(trace.delta[j] as i64, rounded.clamp(-32, 31), "δ_{j} in example {e}");
+            assert_eq!(
+                trace.delta[j] as i64,
+                rounded.clamp(-32, 31),
+                "δ_{j} in example {e}"
+            );
         }
     }
 }
@@ -303,7 +350,11 @@ fn training_is_deterministic() {
     };
     let first = run();
     assert_eq!(first, run());
-    assert_ne!(first.weights, sampleprop_model::initial_weights(&config), "training changed the weights");
+    assert_ne!(
+        first.weights,
+        sampleprop_model::initial_weights(&config),
+        "training changed the weights"
+    );
     assert_eq!(first.examples, 40);
 }
 
@@ -356,14 +407,23 @@ fn evaluate_matches_sequential_inference() {
     }
 
     for threads in [1, 2] {
-        let pool = ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        let result = pool.install(|| evaluate(&config, &weights, &test, &test_labels)).unwrap();
+        let pool = ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let result = pool
+            .install(|| evaluate(&config, &weights, &test, &test_labels))
+            .unwrap();
         assert_eq!(result.predictions, predictions, "{threads} threads");
         assert_eq!(result.cycles, cycles_total, "{threads} threads");
         assert_eq!(result.correct, correct, "{threads} threads");
         assert_eq!(result.total, 200);
     }
-    assert_eq!(sequential.weights(), &weights, "inference leaves the weights alone");
+    assert_eq!(
+        sequential.weights(),
+        &weights,
+        "inference leaves the weights alone"
+    );
 }
 
 #[test]

@@ -36,7 +36,11 @@ fn every_width_has_full_period_by_steps() {
             slow.step();
             fast.draw_with(&one_step, 1);
             steps += 1;
-            assert_eq!(fast.state(), slow.state(), "width {width}: table step differs at step {steps}");
+            assert_eq!(
+                fast.state(),
+                slow.state(),
+                "width {width}: table step differs at step {steps}"
+            );
             if slow.state() == 1 || steps > period {
                 break;
             }
@@ -59,7 +63,12 @@ fn every_width_has_full_period_by_jumps() {
         for p in prime_factors(period) {
             let mut lfsr = Lfsr::new(width, mask, 1).unwrap();
             lfsr.jump(period / p);
-            assert_ne!(lfsr.state(), 1, "width {width}: returned after {} steps", period / p);
+            assert_ne!(
+                lfsr.state(),
+                1,
+                "width {width}: returned after {} steps",
+                period / p
+            );
         }
     }
 }
@@ -74,7 +83,11 @@ fn table_draws_match_step_draws() {
             let mut fast = slow;
             for draw in 0..5000 {
                 let expected = slow.draw(bits);
-                assert_eq!(fast.draw_with(&advance, bits), expected, "width {width} bits {bits} draw {draw}");
+                assert_eq!(
+                    fast.draw_with(&advance, bits),
+                    expected,
+                    "width {width} bits {bits} draw {draw}"
+                );
                 assert!(expected < 1u64 << bits);
             }
         }

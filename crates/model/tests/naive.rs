@@ -2,6 +2,9 @@
 //! saturation after every single addition, no fast paths and a cycle cursor that walks every
 //! controller step. Both must agree on every count, error, weight and cycle.
 
+// Index loops mirror the spec's i, j, k notation.
+#![allow(clippy::needless_range_loop)]
+
 use sampleprop_config::Config;
 use sampleprop_model::lfsr::Lfsr;
 use sampleprop_model::{initial_weights, Core, Phase, TraceLevel, Weights};
@@ -43,28 +46,49 @@ struct Outcome {
 impl Naive {
     fn new(config: &Config) -> Naive {
         let l = &config.lfsr;
-        let lfsr = |s: &sampleprop_config::Stream| Lfsr::new(l.width, s.polynomial, s.seed).unwrap();
+        let lfsr =
+            |s: &sampleprop_config::Stream| Lfsr::new(l.width, s.polynomial, s.seed).unwrap();
         Naive {
             config: config.clone(),
             weights: initial_weights(config),
-            lfsrs: [lfsr(&l.input), lfsr(&l.hidden), lfsr(&l.output), lfsr(&l.rounding)],
+            lfsrs: [
+                lfsr(&l.input),
+                lfsr(&l.hidden),
+                lfsr(&l.output),
+                lfsr(&l.rounding),
+            ],
         }
     }
 
     fn sigma(&self, table: &[u32], u: i64) -> u64 {
         let w = &self.config.widths;
         let shift = self.config.weight_format().frac + w.sigmoid_range + 1 - w.sigmoid_index;
-        let address = clamp(floor_shift(u, shift), w.sigmoid_index) + (1i64 << (w.sigmoid_index - 1));
+        let address =
+            clamp(floor_shift(u, shift), w.sigmoid_index) + (1i64 << (w.sigmoid_index - 1));
         table[address as usize] as u64
     }
 
     fn run(&mut self, pixels: &[u16], label: usize, train: bool) -> Outcome {
         let c = self.config.clone();
-        let (ni, nh, no, lanes) = (c.network.inputs, c.network.hidden, c.network.outputs, c.hardware.lanes);
+        let (ni, nh, no, lanes) = (
+            c.network.inputs,
+            c.network.hidden,
+            c.network.outputs,
+            c.hardware.lanes,
+        );
         let blocks = nh / lanes;
-        let (p, wb, ab, eb) = (c.widths.pixel, c.widths.weight, c.widths.accumulator, c.widths.error);
+        let (p, wb, ab, eb) = (
+            c.widths.pixel,
+            c.widths.weight,
+            c.widths.accumulator,
+            c.widths.error,
+        );
         let table = c.sigmoid_table();
-        let samples = if train { c.samples.train } else { c.samples.inference };
+        let samples = if train {
+            c.samples.train
+        } else {
+            c.samples.inference
+        };
         let mut phase_ends = Vec::new();
 
         let mut cycle = 0u64;
@@ -121,7 +145,11 @@ impl Naive {
             let t = c.train_log2();
             let fw = c.weight_format().frac;
             for k in 0..no {
-                let scaled = if fe >= t { (m[k] as i64) << (fe - t) } else { floor_shift(m[k] as i64, t - fe) };
+                let scaled = if fe >= t {
+                    (m[k] as i64) << (fe - t)
+                } else {
+                    floor_shift(m[k] as i64, t - fe)
+                };
                 e[k] = (scaled - if k == label { 1i64 << fe } else { 0 }) as i32;
                 let r = self.lfsrs[3].draw(rbits);
                 let x = &mut self.weights.c[k];
@@ -132,7 +160,9 @@ impl Naive {
 
             let derivative = c.derivative_table();
             for j in 0..nh {
-                let g: i64 = (0..no).map(|k| self.weights.v[k * nh + j] as i64 * e[k] as i64).sum();
+                let g: i64 = (0..no)
+                    .map(|k| self.weights.v[k * nh + j] as i64 * e[k] as i64)
+                    .sum();
                 let product = derivative[n[j] as usize] as i64 * g;
                 let s = p + fw;
                 delta[j] = clamp(floor_shift(product + (1i64 << (s - 1)), s), eb) as i32;
@@ -151,7 +181,10 @@ impl Naive {
                     let j = block * lanes + lane;
                     let r = self.lfsrs[3].draw(rbits);
                     let x = &mut self.weights.b[j];
-                    *x = clamp(*x as i64 - rounded(delta[j] as i64, shifts.hidden_bias, r), wb) as i32;
+                    *x = clamp(
+                        *x as i64 - rounded(delta[j] as i64, shifts.hidden_bias, r),
+                        wb,
+                    ) as i32;
                 }
                 cycle += 2;
             }
@@ -186,7 +219,15 @@ impl Naive {
             e.clear();
             delta.clear();
         }
-        Outcome { q, n, m, e, delta, prediction, phase_ends }
+        Outcome {
+            q,
+            n,
+            m,
+            e,
+            delta,
+            prediction,
+            phase_ends,
+        }
     }
 }
 
@@ -212,7 +253,11 @@ fn compare(toml: &str, examples: usize) {
         let label = example % config.network.outputs;
         let image = pixels(&config, example);
         let expected = naive.run(&image, label, train);
-        let result = if train { core.train_example(&image, label) } else { core.infer_example(&image, label) };
+        let result = if train {
+            core.train_example(&image, label)
+        } else {
+            core.infer_example(&image, label)
+        };
         let trace = core.take_traces().pop().unwrap();
         let context = format!("example {example} of `{toml}`");
         assert_eq!(trace.q, expected.q, "q, {context}");
@@ -220,13 +265,27 @@ fn compare(toml: &str, examples: usize) {
         assert_eq!(trace.m, expected.m, "m, {context}");
         assert_eq!(trace.e, expected.e, "e, {context}");
         assert_eq!(trace.delta, expected.delta, "delta, {context}");
-        assert_eq!(trace.prediction, expected.prediction, "prediction, {context}");
-        assert_eq!(trace.phase_ends, expected.phase_ends, "phase ends, {context}");
-        assert_eq!(result.cycles, expected.phase_ends.last().unwrap().1 + 1, "cycles, {context}");
+        assert_eq!(
+            trace.prediction, expected.prediction,
+            "prediction, {context}"
+        );
+        assert_eq!(
+            trace.phase_ends, expected.phase_ends,
+            "phase ends, {context}"
+        );
+        assert_eq!(
+            result.cycles,
+            expected.phase_ends.last().unwrap().1 + 1,
+            "cycles, {context}"
+        );
         assert_eq!(core.weights(), &naive.weights, "weights, {context}");
     }
     let states: Vec<u32> = naive.lfsrs.iter().map(|l| l.state()).collect();
-    assert_eq!(core.state().lfsr.to_vec(), states, "LFSR states after `{toml}`");
+    assert_eq!(
+        core.state().lfsr.to_vec(),
+        states,
+        "LFSR states after `{toml}`"
+    );
 }
 
 #[test]
@@ -258,5 +317,8 @@ fn wide_widths_match_naive() {
 
 #[test]
 fn plugin_estimator_matches_naive() {
-    compare("[learning]\nestimator = \"plugin\"\nhidden_shift = 5\n[lfsr]\nwidth = 24\n", 8);
+    compare(
+        "[learning]\nestimator = \"plugin\"\nhidden_shift = 5\n[lfsr]\nwidth = 24\n",
+        8,
+    );
 }

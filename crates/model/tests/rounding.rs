@@ -1,8 +1,8 @@
 //! Statistical checks of stochastic rounding and the sampled derivative, with real LFSR draws.
 
 use sampleprop_config::{default_polynomial, Config};
-use sampleprop_model::fixed::stochastic;
 use sampleprop_model::fires;
+use sampleprop_model::fixed::stochastic;
 use sampleprop_model::lfsr::Lfsr;
 
 #[test]
@@ -16,8 +16,15 @@ fn stochastic_rounding_is_unbiased() {
     let draws = 1u32 << 18;
     for shift in [1i32, 3, 7, 11] {
         for x in [-1000i64, -37, -5, -1, 1, 5, 37, 1000] {
-            let mut lfsr = Lfsr::new(16, default_polynomial(16).unwrap(), config.lfsr.rounding.seed).unwrap();
-            let total: i64 = (0..draws).map(|_| stochastic(x, shift, lfsr.draw(bits))).sum();
+            let mut lfsr = Lfsr::new(
+                16,
+                default_polynomial(16).unwrap(),
+                config.lfsr.rounding.seed,
+            )
+            .unwrap();
+            let total: i64 = (0..draws)
+                .map(|_| stochastic(x, shift, lfsr.draw(bits)))
+                .sum();
             let mean = total as f64 / draws as f64;
             let exact = x as f64 / (1u64 << shift) as f64;
             assert!(
@@ -43,7 +50,12 @@ fn mean_derivative(config: &Config, p_raw: u32, trials: u32) -> f64 {
     let table = config.derivative_table();
     let t = config.samples.train;
     let bits = config.widths.pixel;
-    let mut lfsr = Lfsr::new(config.lfsr.width, config.lfsr.hidden.polynomial, config.lfsr.hidden.seed).unwrap();
+    let mut lfsr = Lfsr::new(
+        config.lfsr.width,
+        config.lfsr.hidden.polynomial,
+        config.lfsr.hidden.seed,
+    )
+    .unwrap();
     let mut total = 0u64;
     for _ in 0..trials {
         let n = (0..t).filter(|_| fires(p_raw, lfsr.draw(bits))).count();
@@ -78,7 +90,13 @@ fn plugin_derivative_is_biased_low() {
         let p = p_raw as f64 / 256.0;
         let mean = mean_derivative(&config, p_raw, 40_000);
         let expected = p * (1.0 - p) * (t - 1.0) / t;
-        assert!((mean - expected).abs() < 0.004, "p {p}: mean {mean}, expected {expected}");
-        assert!((mean - p * (1.0 - p)).abs() > 0.008, "p {p}: plug-in mean {mean} looks unbiased");
+        assert!(
+            (mean - expected).abs() < 0.004,
+            "p {p}: mean {mean}, expected {expected}"
+        );
+        assert!(
+            (mean - p * (1.0 - p)).abs() > 0.008,
+            "p {p}: plug-in mean {mean} looks unbiased"
+        );
     }
 }

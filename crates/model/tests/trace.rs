@@ -15,7 +15,15 @@ fn small_config() -> Config {
 }
 
 fn pixels(example: usize) -> Vec<u16> {
-    (0..10).map(|i| if (i + example) % 3 == 0 { 0 } else { (40 * i + 25 * example) as u16 % 256 }).collect()
+    (0..10)
+        .map(|i| {
+            if (i + example) % 3 == 0 {
+                0
+            } else {
+                (40 * i + 25 * example) as u16 % 256
+            }
+        })
+        .collect()
 }
 
 /// Runs two training examples and one inference with event tracing and returns the text.
@@ -33,11 +41,15 @@ fn traced_text(config: &Config) -> (String, Core) {
 }
 
 fn is_lower_hex(s: &str, digits: usize) -> bool {
-    s.len() == digits && s.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    s.len() == digits
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
 fn number(token: &str, line: &str) -> i64 {
-    token.parse().unwrap_or_else(|_| panic!("`{token}` is not a decimal number in `{line}`"))
+    token
+        .parse()
+        .unwrap_or_else(|_| panic!("`{token}` is not a decimal number in `{line}`"))
 }
 
 #[test]
@@ -66,7 +78,10 @@ fn text_trace_follows_line_grammar() {
         match tokens[0] {
             "event" => {
                 let cycle = number(tokens[2], line);
-                assert!(cycle >= last_event_cycle, "events out of cycle order at `{line}`");
+                assert!(
+                    cycle >= last_event_cycle,
+                    "events out of cycle order at `{line}`"
+                );
                 last_event_cycle = cycle;
                 match tokens[3] {
                     "spike" => {
@@ -121,10 +136,16 @@ fn text_trace_follows_line_grammar() {
                     other => panic!("unknown counter `{other}`"),
                 };
                 assert_eq!(tokens.len(), 3 + expected, "`{line}`");
-                tokens[3..].iter().for_each(|t| assert!(number(t, line) >= 0));
+                tokens[3..]
+                    .iter()
+                    .for_each(|t| assert!(number(t, line) >= 0));
             }
             "error" => {
-                assert_eq!(kinds.last().unwrap(), "train", "error lines only for training");
+                assert_eq!(
+                    kinds.last().unwrap(),
+                    "train",
+                    "error lines only for training"
+                );
                 let expected = match tokens[2] {
                     "e" => o,
                     "delta" => h,
@@ -151,8 +172,14 @@ fn text_trace_follows_line_grammar() {
 
     let weights = core.weights();
     let bits = config.widths.weight;
-    let last_w = text.lines().find(|line| line.starts_with("digest 2 W")).unwrap();
-    assert_eq!(last_w, format!("digest 2 W {:016x}", fnv1a_digest(&weights.w, bits)));
+    let last_w = text
+        .lines()
+        .find(|line| line.starts_with("digest 2 W"))
+        .unwrap();
+    assert_eq!(
+        last_w,
+        format!("digest 2 W {:016x}", fnv1a_digest(&weights.w, bits))
+    );
 }
 
 #[test]
@@ -165,12 +192,32 @@ fn summary_block_is_ordered() {
     core.take_traces()[0].write_text(&mut text).unwrap();
     let heads: Vec<String> = text
         .lines()
-        .map(|line| line.split(' ').filter(|t| *t != "0").take(2).collect::<Vec<_>>().join(" "))
+        .map(|line| {
+            line.split(' ')
+                .filter(|t| *t != "0")
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect();
     let expected = [
-        "example train", "phase LOAD", "phase FORWARD", "phase ERROR", "phase BACKWARD", "phase UPDATE",
-        "phase DONE", "count q", "count n", "count m", "error e", "error delta", "pred", "digest W",
-        "digest b", "digest V", "digest c",
+        "example train",
+        "phase LOAD",
+        "phase FORWARD",
+        "phase ERROR",
+        "phase BACKWARD",
+        "phase UPDATE",
+        "phase DONE",
+        "count q",
+        "count n",
+        "count m",
+        "error e",
+        "error delta",
+        "pred",
+        "digest W",
+        "digest b",
+        "digest V",
+        "digest c",
     ];
     let heads: Vec<&str> = heads.iter().map(|s| s.as_str()).collect();
     assert_eq!(heads[..12], expected[..12]);
@@ -186,7 +233,14 @@ fn event_stamps_follow_controller() {
     core.set_trace(TraceLevel::Events);
     core.train_example(&pixels(0), 1);
     let trace = core.take_traces().pop().unwrap();
-    let end = |phase: Phase| trace.phase_ends.iter().find(|(p, _)| *p == phase).unwrap().1;
+    let end = |phase: Phase| {
+        trace
+            .phase_ends
+            .iter()
+            .find(|(p, _)| *p == phase)
+            .unwrap()
+            .1
+    };
 
     // Replay the SCAN cursor: input i of a sample starting at `start` has its second cycle at
     // start + (B + 1) + 2i + 1 plus B + 1 for every earlier spike of the sample.
@@ -195,35 +249,68 @@ fn event_stamps_follow_controller() {
     for _ in 0..config.samples.train {
         let mut spikes = 0u64;
         let mut hidden_start = start + (b + 1) + 2 * i;
-        while let Some(Event::Spike { cycle, layer: SpikeLayer::Input, index }) = events.peek() {
+        while let Some(Event::Spike {
+            cycle,
+            layer: SpikeLayer::Input,
+            index,
+        }) = events.peek()
+        {
             if *cycle >= hidden_start {
                 break;
             }
-            assert_eq!(*cycle, start + (b + 1) + 2 * *index as u64 + 1 + spikes * (b + 1));
+            assert_eq!(
+                *cycle,
+                start + (b + 1) + 2 * *index as u64 + 1 + spikes * (b + 1)
+            );
             spikes += 1;
             hidden_start += b + 1;
             events.next();
         }
-        while let Some(Event::Spike { cycle, layer: SpikeLayer::Hidden, index }) = events.peek() {
+        while let Some(Event::Spike {
+            cycle,
+            layer: SpikeLayer::Hidden,
+            index,
+        }) = events.peek()
+        {
             assert_eq!(*cycle, hidden_start + *index as u64);
             events.next();
         }
         let output_start = hidden_start + h + 1;
-        while let Some(Event::Spike { cycle, layer: SpikeLayer::Output, index }) = events.peek() {
+        while let Some(Event::Spike {
+            cycle,
+            layer: SpikeLayer::Output,
+            index,
+        }) = events.peek()
+        {
             assert_eq!(*cycle, output_start + *index as u64);
             events.next();
         }
         start = output_start + o;
     }
-    assert_eq!(start - 1, end(Phase::Forward), "FORWARD ends where the replay ends");
+    assert_eq!(
+        start - 1,
+        end(Phase::Forward),
+        "FORWARD ends where the replay ends"
+    );
 
     let writes: Vec<(u64, Memory, usize)> = events
         .map(|e| match e {
-            Event::Write { cycle, memory, address, .. } => (*cycle, *memory, *address),
+            Event::Write {
+                cycle,
+                memory,
+                address,
+                ..
+            } => (*cycle, *memory, *address),
             other => panic!("spike after FORWARD: {other:?}"),
         })
         .collect();
-    let of = |m: Memory| writes.iter().filter(|w| w.1 == m).cloned().collect::<Vec<_>>();
+    let of = |m: Memory| {
+        writes
+            .iter()
+            .filter(|w| w.1 == m)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     let c = of(Memory::C);
     assert_eq!(c.len() as u64, o);
     assert!(c.iter().all(|w| w.0 == end(Phase::Error)));
@@ -241,7 +328,11 @@ fn event_stamps_follow_controller() {
         cursor += 2;
         if q != 0 {
             for word in 0..b {
-                expected.push((cursor + 2 * word + 1, Memory::W, row * b as usize + word as usize));
+                expected.push((
+                    cursor + 2 * word + 1,
+                    Memory::W,
+                    row * b as usize + word as usize,
+                ));
             }
             cursor += 2 * b;
         }
@@ -249,7 +340,10 @@ fn event_stamps_follow_controller() {
     assert_eq!(of(Memory::W), expected);
     assert_eq!(cursor - 1, end(Phase::Update));
     assert!(trace.q.contains(&0), "the case must skip a row");
-    assert!(trace.q.iter().any(|&q| q != 0), "the case must update a row");
+    assert!(
+        trace.q.iter().any(|&q| q != 0),
+        "the case must update a row"
+    );
     assert_eq!(end(Phase::Done), end(Phase::Update) + 1);
 }
 
@@ -263,6 +357,9 @@ fn tracing_off_records_nothing() {
     core.train_example(&pixels(0), 1);
     let traces = core.take_traces();
     assert_eq!(traces.len(), 1);
-    assert_eq!(traces[0].index, 1, "the index counts every example, traced or not");
+    assert_eq!(
+        traces[0].index, 1,
+        "the index counts every example, traced or not"
+    );
     assert!(traces[0].events.is_empty());
 }
