@@ -126,7 +126,10 @@ pub fn synthesize(
     };
 
     if let (Some(part), Some(nextpnr)) = (part, &toolchain.nextpnr) {
-        check_logic_cells(config, part, &report)?;
+        // Keep the synthesis figures even when the part is too small for place and route.
+        report.seconds = started.elapsed().as_secs_f64();
+        write(&dir.join("synth-only-report.txt"), &report.to_table())?;
+        check_logic_cells(config, part, &report, &dir)?;
         let args = tools::nextpnr_args(part, opts.target_mhz, opts.seed);
         if !tools::run(nextpnr, &args, &dir, "nextpnr.out")? {
             return Err(translate_pnr_failure(config, part, &dir));
@@ -360,7 +363,8 @@ fn map_memories(
 }
 
 /// Rejects, before place and route, a netlist with more LUTs or flip-flops than the part has logic cells.
-fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport) -> Result<(), SynthError> {
+fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport, dir: &Path) -> Result<(), SynthError> {
+    let figures = dir.join("synth-only-report.txt");
     let needed = report.luts.max(report.flip_flops);
     if needed > part.logic_cells {
         return Err(SynthError::TooLarge {
@@ -370,8 +374,10 @@ fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport) -> Resu
             needed,
             available: part.logic_cells,
             detail: format!(
-                "synthesis gave {} LUTs and {} flip-flops, and each logic cell holds one of each",
-                report.luts, report.flip_flops
+                "synthesis gave {} LUTs and {} flip-flops, and each logic cell has one of each; figures in {}",
+                report.luts,
+                report.flip_flops,
+                figures.display()
             ),
         });
     }
@@ -382,7 +388,7 @@ fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport) -> Resu
             resource: "block RAMs".to_string(),
             needed: report.block_rams,
             available: part.block_rams,
-            detail: "counted in the synthesized netlist".to_string(),
+            detail: format!("counted in the synthesized netlist; figures in {}", figures.display()),
         });
     }
     Ok(())

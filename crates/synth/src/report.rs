@@ -167,6 +167,7 @@ impl SynthReport {
         }
 
         if !self.memories.is_empty() {
+            let width = self.memories.iter().map(|memory| memory.name.len()).max().unwrap_or(0);
             let _ = writeln!(out, "memories");
             for memory in &self.memories {
                 let mapping = if memory.block_ram_cells > 0 {
@@ -176,7 +177,7 @@ impl SynthReport {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<24} {:>6} x {:<4} {}",
+                    "  {:<width$} {:>6} x {:<4} {}",
                     memory.name, memory.words, memory.width, mapping
                 );
             }

@@ -256,3 +256,46 @@ fn ice40_clean_design_maps_block_ram() {
     assert_eq!(report.utilisation["ICESTORM_RAM"].used, 1);
     assert_eq!(report.tools.len(), 2);
 }
+
+/// A small legal configuration: 16 inputs, 8 hidden neurons, 4 outputs, 2 lanes.
+const SMALL_CONFIG: &str = "[network]\ninputs = 16\nhidden = 8\noutputs = 4\n\n[hardware]\nlanes = 2\n";
+
+#[test]
+fn generated_small_core_is_clean() {
+    if !yosys_available("generated_small_core_is_clean") {
+        return;
+    }
+    let config = Config::from_toml_str(SMALL_CONFIG, "small test configuration").unwrap();
+    let weights = sampleprop_model::init::initial_weights(&config);
+    let image = sampleprop_hdl::MemoryImage {
+        w: &weights.w,
+        b: &weights.b,
+        v: &weights.v,
+        c: &weights.c,
+    };
+    let rtl = tempfile::tempdir().unwrap();
+    let build = tempfile::tempdir().unwrap();
+    let files = sampleprop_hdl::generate(&config, &image).unwrap();
+    sampleprop_hdl::write_files(&files, rtl.path()).unwrap();
+
+    let report = synthesize(&config, rtl.path(), &Target::Generic, &options(build.path())).unwrap();
+
+    assert!(report.failures().is_empty(), "{:?}", report.failures());
+    assert!(report.checks.latches.is_empty());
+    assert!(report.checks.combinational_loops.is_empty());
+    assert!(report.checks.memories_in_bram);
+    assert!(report.luts > 0);
+    assert!(report.flip_flops > 0);
+    for name in ["wmem", "bmem", "vmem"] {
+        let memory = report
+            .memories
+            .iter()
+            .find(|memory| memory.name.to_ascii_lowercase().contains(name))
+            .unwrap_or_else(|| panic!("no memory named like {name} in {:?}", report.memories));
+        assert!(memory.block_ram_intended, "{memory:?}");
+        assert!(memory.synchronous_read, "{memory:?}");
+    }
+    let wmem = report.memories.iter().find(|memory| memory.name.contains("wmem")).unwrap();
+    // I * B words of L * W bits: 16 * 4 words of 2 * 8 bits.
+    assert_eq!((wmem.words, wmem.width), (64, 16));
+}
