@@ -1,7 +1,7 @@
 //! Measures training and inference speed of the model on the bundled 8x8 digits, at the
 //! default configuration and at 784-128-10 with T = 16 (digits upscaled to 28x28).
 //!
-//! Run with `cargo run --release -p sampleprop-model --example speed`.
+//! Run with `cargo run --release -p sampleprop-model --example speed [default|large]`.
 
 use std::time::Instant;
 
@@ -88,24 +88,32 @@ fn measure(name: &str, config: &Config, images: &[Vec<u16>], labels: &[u8]) {
 }
 
 fn main() {
+    // An optional argument, `default` or `large`, runs only that configuration.
+    let only = std::env::args().nth(1);
+    let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
+
     let digits = sampleprop_data::digits().expect("the bundled digits load");
     let data = &digits.train;
     let images: Vec<Vec<u16>> = data.quantized(8);
     let labels = data.labels.clone();
 
-    let config = Config::default();
-    measure("default 64-64-10 T=16", &config, &images, &labels);
+    if run("default") {
+        let config = Config::default();
+        measure("default 64-64-10 T=16", &config, &images, &labels);
+    }
 
-    let mnist_like = Config::from_toml_str(
-        "[network]\ninputs = 784\nhidden = 128\noutputs = 10\n[samples]\ntrain = 16\ninference = 16\n",
-        "speed",
-    )
-    .expect("the 784-128-10 configuration is valid");
-    let large: Vec<Vec<u16>> = images.iter().map(|image| upscale(image)).collect();
-    measure(
-        "784-128-10 T=16 (digits upscaled)",
-        &mnist_like,
-        &large,
-        &labels,
-    );
+    if run("large") {
+        let mnist_like = Config::from_toml_str(
+            "[network]\ninputs = 784\nhidden = 128\noutputs = 10\n[samples]\ntrain = 16\ninference = 16\n",
+            "speed",
+        )
+        .expect("the 784-128-10 configuration is valid");
+        let large: Vec<Vec<u16>> = images.iter().map(|image| upscale(image)).collect();
+        measure(
+            "784-128-10 T=16 (digits upscaled)",
+            &mnist_like,
+            &large,
+            &labels,
+        );
+    }
 }

@@ -35,7 +35,10 @@ pub(crate) struct Machine {
     derivative: Vec<u32>,
     /// P-step maps of the input, hidden and output streams (each may have its own polynomial).
     spike_advance: [Advance; 3],
+    /// 2P-step maps of the same streams, for two interleaved draw chains.
+    spike_advance_twice: [Advance; 3],
     rounding_advance: Advance,
+    rounding_advance_twice: Advance,
 }
 
 /// The four LFSR streams in spec order: input, hidden, output, rounding.
@@ -90,6 +93,8 @@ pub(crate) struct Scratch {
     pub m: Vec<u32>,
     pub e: Vec<i32>,
     pub delta: Vec<i32>,
+    /// LFSR draws of the current loop, generated ahead of it.
+    pub draws: Vec<u64>,
 }
 
 impl Scratch {
@@ -102,6 +107,7 @@ impl Scratch {
             m: vec![0; machine.outputs],
             e: vec![0; machine.outputs],
             delta: vec![0; machine.hidden],
+            draws: vec![0; machine.inputs.max(machine.hidden)],
         }
     }
 }
@@ -131,7 +137,15 @@ impl Machine {
             derivative: config.derivative_table(),
             spike_advance: [&l.input, &l.hidden, &l.output]
                 .map(|stream| Advance::new(l.width, stream.polynomial, config.widths.pixel as u64)),
+            spike_advance_twice: [&l.input, &l.hidden, &l.output].map(|stream| {
+                Advance::new(l.width, stream.polynomial, 2 * config.widths.pixel as u64)
+            }),
             rounding_advance: Advance::new(l.width, l.rounding.polynomial, rounding_bits as u64),
+            rounding_advance_twice: Advance::new(
+                l.width,
+                l.rounding.polynomial,
+                2 * rounding_bits as u64,
+            ),
         }
     }
 
@@ -147,6 +161,29 @@ impl Machine {
     #[inline]
     fn spike_draw(&self, lfsr: &mut Lfsr, layer: SpikeLayer) -> u64 {
         lfsr.draw_with(&self.spike_advance[layer as usize], self.pixel_bits)
+    }
+
+    /// Fills `out` with consecutive P-bit draws of spike stream `layer`.
+    #[inline]
+    fn spike_draws(&self, lfsr: &mut Lfsr, layer: SpikeLayer, out: &mut [u64]) {
+        let index = layer as usize;
+        lfsr.fill_draws(
+            &self.spike_advance[index],
+            &self.spike_advance_twice[index],
+            self.pixel_bits,
+            out,
+        );
+    }
+
+    /// Fills `out` with consecutive R-bit draws of the rounding stream.
+    #[inline]
+    fn rounding_draws(&self, lfsr: &mut Lfsr, out: &mut [u64]) {
+        lfsr.fill_draws(
+            &self.rounding_advance,
+            &self.rounding_advance_twice,
+            self.rounding_bits,
+            out,
+        );
     }
 
     /// Draws R bits from the rounding stream.
@@ -196,8 +233,9 @@ impl Machine {
             cycle += event_cycles;
 
             // SCAN: one draw per input, one row of H additions per spike.
-            for (i, &pixel) in pixels.iter().enumerate() {
-                let r = self.spike_draw(&mut input, SpikeLayer::Input);
+            let draws = &mut scratch.draws[..self.inputs];
+            self.spike_draws(&mut input, SpikeLayer::Input, draws);
+            for (i, (&pixel, &r)) in pixels.iter().zip(draws.iter()).enumerate() {
                 if fires(pixel as u32, r) {
                     scratch.q[i] += 1;
                     spikes += 1;
@@ -230,8 +268,9 @@ impl Machine {
             }
 
             // HIDDEN: one draw per neuron; a spike adds column j of V into the output accumulators.
-            for j in 0..h {
-                let r = self.spike_draw(&mut hidden, SpikeLayer::Hidden);
+            let draws = &mut scratch.draws[..h];
+            self.spike_draws(&mut hidden, SpikeLayer::Hidden, draws);
+            for (j, &r) in draws.iter().enumerate() {
                 if fires(self.sigmoid(scratch.acc[j]), r) {
                     scratch.n[j] += 1;
                     if let Some(list) = events.as_deref_mut() {
@@ -370,8 +409,9 @@ impl Machine {
             }
             nonzero_rows += 1;
             let row = &mut weights.w[i * h..(i + 1) * h];
-            for (w, &delta) in row.iter_mut().zip(&scratch.delta) {
-                let r = self.rounding_draw(rounding);
+            let draws = &mut scratch.draws[..h];
+            self.rounding_draws(rounding, draws);
+            for ((w, &delta), &r) in row.iter_mut().zip(&scratch.delta).zip(draws.iter()) {
                 let step = stochastic(delta as i64 * q, self.shifts.hidden_weight, r);
                 *w = sat(*w as i64 - step, wb) as i32;
             }

@@ -102,6 +102,54 @@ impl Lfsr {
         low_bits(self.state, bits)
     }
 
+    /// Fills `out` with consecutive draws of `bits` bits, equal to calling
+    /// `draw_with(one, bits)` once per element.
+    ///
+    /// Two interleaved chains, each advanced by `two` (twice the steps of `one`), let the
+    /// table reads of neighbouring draws overlap.
+    pub fn fill_draws(&mut self, one: &Advance, two: &Advance, bits: u32, out: &mut [u64]) {
+        debug_assert_eq!(
+            two.steps(),
+            2 * one.steps(),
+            "`two` must advance twice as far as `one`"
+        );
+        // Only the tables of bytes inside the width are read, so narrow registers pay less.
+        match self.width.div_ceil(8) {
+            1 => self.fill_draws_bytes::<1>(one, two, bits, out),
+            2 => self.fill_draws_bytes::<2>(one, two, bits, out),
+            3 => self.fill_draws_bytes::<3>(one, two, bits, out),
+            _ => self.fill_draws_bytes::<4>(one, two, bits, out),
+        }
+    }
+
+    #[inline(always)]
+    fn fill_draws_bytes<const BYTES: usize>(
+        &mut self,
+        one: &Advance,
+        two: &Advance,
+        bits: u32,
+        out: &mut [u64],
+    ) {
+        let mask = (1u64 << bits) - 1;
+        let mut odd = one.apply_bytes::<BYTES>(self.state);
+        let mut even = two.apply_bytes::<BYTES>(self.state);
+        let mut last = self.state;
+
+        let mut pairs = out.chunks_exact_mut(2);
+        for pair in &mut pairs {
+            pair[0] = odd as u64 & mask;
+            pair[1] = even as u64 & mask;
+            last = even;
+            odd = two.apply_bytes::<BYTES>(odd);
+            even = two.apply_bytes::<BYTES>(even);
+        }
+        if let [tail] = pairs.into_remainder() {
+            *tail = odd as u64 & mask;
+            last = odd;
+        }
+        self.state = last;
+    }
+
     /// Advances the register past `draws` draws of `bits` bits each.
     pub fn jump_draws(&mut self, draws: u64, bits: u32) {
         self.jump(draws * bits as u64);
@@ -151,6 +199,17 @@ impl Advance {
     /// Returns the number of steps this map advances.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// Returns the state reached from `state`, reading only the tables of its low `BYTES`
+    /// bytes; the caller guarantees that the higher bytes of `state` are zero.
+    #[inline(always)]
+    fn apply_bytes<const BYTES: usize>(&self, state: u32) -> u32 {
+        let mut next = 0;
+        for byte in 0..BYTES {
+            next ^= self.tables[byte][((state >> (8 * byte)) & 0xff) as usize];
+        }
+        next
     }
 
     /// Returns the state reached from `state` after the stored number of steps.
@@ -243,6 +302,21 @@ mod tests {
                 );
                 assert_eq!(fast.state(), slow.state());
             }
+        }
+    }
+
+    #[test]
+    fn fill_draws_matches_single_draws() {
+        for count in [0usize, 1, 2, 3, 10, 65] {
+            let one = Advance::new(16, 0x8016, 8);
+            let two = Advance::new(16, 0x8016, 16);
+            let mut single = Lfsr::new(16, 0x8016, 0xACE1).unwrap();
+            let mut filled = single;
+            let expected: Vec<u64> = (0..count).map(|_| single.draw(8)).collect();
+            let mut out = vec![0; count];
+            filled.fill_draws(&one, &two, 8, &mut out);
+            assert_eq!(out, expected, "{count} draws");
+            assert_eq!(filled.state(), single.state(), "state after {count} draws");
         }
     }
 

@@ -95,6 +95,26 @@ fn table_draws_match_step_draws() {
 }
 
 #[test]
+fn filled_draws_match_step_draws() {
+    for width in LFSR_WIDTHS {
+        let mask = default_polynomial(width).unwrap();
+        for bits in [1u32, width.min(8), width] {
+            let one = Advance::new(width, mask, bits as u64);
+            let two = Advance::new(width, mask, 2 * bits as u64);
+            let mut slow = Lfsr::new(width, mask, 0x9 & ((1 << width) - 1)).unwrap();
+            let mut fast = slow;
+            for count in [1usize, 2, 7, 64, 785] {
+                let expected: Vec<u64> = (0..count).map(|_| slow.draw(bits)).collect();
+                let mut out = vec![0; count];
+                fast.fill_draws(&one, &two, bits, &mut out);
+                assert_eq!(out, expected, "width {width} bits {bits} count {count}");
+                assert_eq!(fast.state(), slow.state(), "width {width} bits {bits} count {count}");
+            }
+        }
+    }
+}
+
+#[test]
 fn jump_by_draws_matches_drawing() {
     for width in [8u32, 16, 24] {
         let mask = default_polynomial(width).unwrap();
