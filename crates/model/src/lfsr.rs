@@ -202,7 +202,7 @@ impl Advance {
     }
 
     /// Returns the state reached from `state`, reading only the tables of its low `BYTES`
-    /// bytes; the caller guarantees that the higher bytes of `state` are zero.
+    /// bytes. The caller guarantees that the higher bytes of `state` are zero.
     #[inline(always)]
     fn apply_bytes<const BYTES: usize>(&self, state: u32) -> u32 {
         let mut next = 0;

@@ -108,7 +108,11 @@ fn filled_draws_match_step_draws() {
                 let mut out = vec![0; count];
                 fast.fill_draws(&one, &two, bits, &mut out);
                 assert_eq!(out, expected, "width {width} bits {bits} count {count}");
-                assert_eq!(fast.state(), slow.state(), "width {width} bits {bits} count {count}");
+                assert_eq!(
+                    fast.state(),
+                    slow.state(),
+                    "width {width} bits {bits} count {count}"
+                );
             }
         }
     }
