@@ -1,1 +1,161 @@
-fn main() {}
+//! The `sampleprop` command: argument parsing and printing only.
+//!
+//! Every computation lives in the library crates; this binary wires them to
+//! the command line and turns their errors into one-line messages.
+
+mod output;
+mod train;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sampleprop_config::Config;
+
+/// Model, generate and verify a sampling-based learning core for spiking networks.
+#[derive(Parser)]
+#[command(name = "sampleprop", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train on a data set with the bit-exact model and the float engines.
+    Train(train::TrainArgs),
+    /// Run inference with T_inf samples on saved weights.
+    Eval(train::EvalArgs),
+    /// Print the resolved configuration and its derived figures.
+    Info(InfoArgs),
+}
+
+/// Options shared by commands that read a configuration.
+#[derive(Args, Clone)]
+pub struct ConfigArgs {
+    /// Configuration file (TOML); the built-in defaults when omitted.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    /// Loads the configuration file, or the defaults.
+    pub fn load(&self) -> Result<Config, CliError> {
+        match &self.config {
+            Some(path) => Ok(Config::load(path)?),
+            None => Ok(Config::default()),
+        }
+    }
+}
+
+/// Data sets the commands can read.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum DataName {
+    /// The bundled UCI 8x8 digits (1,438 train, 359 test).
+    Digits,
+    /// MNIST 28x28 (60,000 train, 10,000 test), after `make data`.
+    Mnist,
+    /// Fashion-MNIST 28x28, after `make data`.
+    Fashion,
+}
+
+impl DataName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataName::Digits => "digits",
+            DataName::Mnist => "mnist",
+            DataName::Fashion => "fashion",
+        }
+    }
+}
+
+#[derive(Args)]
+struct InfoArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+/// Any error the command line reports; each displays as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] sampleprop_config::ConfigError),
+    #[error(transparent)]
+    Data(#[from] sampleprop_data::DataError),
+    #[error(transparent)]
+    Model(#[from] sampleprop_model::ModelError),
+    #[error(transparent)]
+    Write(#[from] output::WriteError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(args) => train::run_train(&args),
+        Command::Eval(args) => train::run_eval(&args),
+        Command::Info(args) => run_info(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_info(args: &InfoArgs) -> Result<(), CliError> {
+    let config = args.config.load()?;
+    print!("{}", config.to_toml());
+    println!();
+    println!("# Derived figures (configuration digest {})", config.digest());
+
+    let formats = [
+        ("weight", config.weight_format()),
+        ("accumulator", config.accumulator_format()),
+        ("error", config.error_format()),
+        ("probability", config.probability_format()),
+        ("derivative", config.derivative_format()),
+    ];
+    for (name, format) in formats {
+        println!(
+            "# {name:<12} {} bits, {} fraction bits, {}",
+            format.bits,
+            format.frac,
+            if format.signed { "signed" } else { "unsigned" }
+        );
+    }
+    println!("# counter      {} bits (T = {}, T_inf = {})", config.widths.counter, config.samples.train, config.samples.inference);
+
+    let shifts = config.update_shifts();
+    println!(
+        "# update shifts S_V {}, S_c {}, S_b {}, S_W {}; rounding draw {} bits",
+        shifts.output_weight, shifts.output_bias, shifts.hidden_bias, shifts.hidden_weight,
+        config.rounding_bits()
+    );
+
+    let memory = config.memory_bits();
+    println!(
+        "# memory bits: W {}, b {}, V {}, c {}, pixels {}, input counters {}, total {}",
+        memory.hidden_weights, memory.hidden_biases, memory.output_weights, memory.output_biases,
+        memory.pixels, memory.input_counters, memory.total()
+    );
+
+    let inputs = config.network.inputs as u64;
+    let t = config.samples.train as u64;
+    let t_inf = config.samples.inference as u64;
+    use sampleprop_model::cycles;
+    println!(
+        "# cycles per training example: {} with no input spike, {} when every input spikes in every sample",
+        cycles::train_example(&config, 0, 0),
+        cycles::train_example(&config, inputs * t, inputs)
+    );
+    println!(
+        "# cycles per inference: {} with no input spike, {} when every input spikes",
+        cycles::inference_example(&config, 0),
+        cycles::inference_example(&config, inputs * t_inf)
+    );
+    Ok(())
+}

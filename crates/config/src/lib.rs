@@ -165,7 +165,7 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Returns the built-in configuration: a 64-64-10 core for the 8x8 digits.
+    /// Returns the built-in configuration: a 64-128-10 core for the 8x8 digits.
     fn default() -> Self {
         Config::from_toml_str("", "built-in defaults").expect("built-in defaults are valid")
     }

@@ -206,13 +206,13 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
 
     let network = Network {
         inputs: c.range("network.inputs", raw.network.inputs, 64, 1, 4096)? as usize,
-        hidden: c.range("network.hidden", raw.network.hidden, 64, 1, 1024)? as usize,
+        hidden: c.range("network.hidden", raw.network.hidden, 128, 1, 1024)? as usize,
         outputs: c.range("network.outputs", raw.network.outputs, 10, 2, 64)? as usize,
     };
 
     let samples = Samples {
         train: c.power_of_two("samples.train", raw.samples.train, 16, 2, 1024)?,
-        inference: c.power_of_two("samples.inference", raw.samples.inference, 16, 1, 1024)?,
+        inference: c.power_of_two("samples.inference", raw.samples.inference, 32, 1, 1024)?,
     };
 
     let pixel = c.range("widths.pixel", raw.widths.pixel, 8, 1, 12)? as u32;
@@ -324,8 +324,8 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
             )
         })?;
     let learning = Learning {
-        hidden_shift: c.range("learning.hidden_shift", raw.learning.hidden_shift, 3, 0, 16)? as u32,
-        output_shift: c.range("learning.output_shift", raw.learning.output_shift, 3, 0, 16)? as u32,
+        hidden_shift: c.range("learning.hidden_shift", raw.learning.hidden_shift, 4, 0, 16)? as u32,
+        output_shift: c.range("learning.output_shift", raw.learning.output_shift, 4, 0, 16)? as u32,
         estimator,
     };
 

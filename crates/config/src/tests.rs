@@ -9,7 +9,9 @@ fn defaults_are_valid() {
     let config = Config::default();
     assert_eq!(config.network.inputs, 64);
     assert_eq!(config.samples.train, 16);
-    assert_eq!(config.widths.counter, 5);
+    assert_eq!(config.network.hidden, 128);
+    assert_eq!(config.samples.inference, 32);
+    assert_eq!(config.widths.counter, 6);
     assert!(config.widths.weight <= 8);
 }
 
@@ -58,7 +60,7 @@ fn lanes_must_divide_hidden() {
 
 #[test]
 fn narrow_counter_rejected() {
-    let message = error_of("[samples]\ntrain = 64\n[widths]\ncounter = 6\n");
+    let message = error_of("[samples]\ntrain = 64\ninference = 16\n[widths]\ncounter = 6\n");
     assert!(message.contains("widths.counter = 6"), "{message}");
     assert!(message.contains("needs 7 bits"), "{message}");
 }
@@ -118,12 +120,12 @@ fn derived_figures_of_defaults() {
     assert_eq!(config.error_format().frac, 10);
     assert_eq!(config.sigmoid_shift(), 2);
     let shifts = config.update_shifts();
-    assert_eq!(shifts.output_weight, 11);
-    assert_eq!(shifts.output_bias, 7);
-    assert_eq!(shifts.hidden_bias, 7);
-    assert_eq!(shifts.hidden_weight, 11);
-    assert_eq!(config.rounding_bits(), 11);
-    assert_eq!(config.blocks(), 8);
+    assert_eq!(shifts.output_weight, 12);
+    assert_eq!(shifts.output_bias, 8);
+    assert_eq!(shifts.hidden_bias, 8);
+    assert_eq!(shifts.hidden_weight, 12);
+    assert_eq!(config.rounding_bits(), 12);
+    assert_eq!(config.blocks(), 16);
 }
 
 #[test]

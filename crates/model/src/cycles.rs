@@ -80,9 +80,14 @@ pub fn phase_ends(
 mod tests {
     use super::*;
 
+    /// A 64-64-10 core with 8 lanes and T = T_inf = 16, independent of the built-in defaults.
+    fn config_64_64() -> Config {
+        Config::from_toml_str("[network]\nhidden = 64\n[samples]\ninference = 16\n", "test").unwrap()
+    }
+
     #[test]
     fn default_config_counts() {
-        let config = Config::default();
+        let config = config_64_64();
         assert_eq!(sample(&config, 0), 9 + 128 + 65 + 10);
         assert_eq!(sample(&config, 3), 212 + 27);
         assert_eq!(inference_example(&config, 0), 64 + 16 * 212 + 1);
@@ -98,7 +103,7 @@ mod tests {
 
     #[test]
     fn phase_ends_end_with_total() {
-        let config = Config::default();
+        let config = config_64_64();
         let train = phase_ends(&config, true, 10, 2);
         let names: Vec<Phase> = train.iter().map(|(phase, _)| *phase).collect();
         assert_eq!(

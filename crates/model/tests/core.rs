@@ -73,7 +73,7 @@ fn blank_example_cycles_match_formula() {
     assert_eq!(result.input_spikes, 0);
     assert_eq!(result.nonzero_rows, 0);
     assert_eq!(result.cycles, spec_train_total(&config, 0, 0));
-    assert_eq!(result.cycles, 64 + 16 * 212 + 1 + 128 + 144 + 1);
+    assert_eq!(result.cycles, 64 + 16 * 284 + 1 + 256 + 160 + 1);
 
     let result = core.infer_example(&blank, 3);
     assert_eq!(result.input_spikes, 0);

@@ -7,14 +7,14 @@ use sampleprop_model::lfsr::Lfsr;
 
 #[test]
 fn stochastic_rounding_is_unbiased() {
-    // 2^18 draws of 11 bits from the default 16-bit rounding stream. Each rounding has a
+    // 2^18 draws of 12 bits from the default 16-bit rounding stream. Each rounding has a
     // standard deviation of at most 0.5 LSB, so the mean's is about 0.001 LSB; the
     // tolerance of 0.005 LSB is about five of those.
     let config = Config::default();
     let bits = config.rounding_bits();
-    assert_eq!(bits, 11);
+    assert_eq!(bits, 12);
     let draws = 1u32 << 18;
-    for shift in [1i32, 3, 7, 11] {
+    for shift in [1i32, 3, 7, 12] {
         for x in [-1000i64, -37, -5, -1, 1, 5, 37, 1000] {
             let mut lfsr = Lfsr::new(
                 16,
