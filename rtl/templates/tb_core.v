@@ -167,6 +167,18 @@ module tb_core (
 
   reg [63:0] digest;
 
+  // Loop bounds held in variables so that Verilator keeps the trace loops as loops instead of
+  // unrolling thousands of memory reads into the model.
+  integer limit_inputs;
+  integer limit_hidden;
+  integer limit_outputs;
+
+  initial begin
+    limit_inputs  = I;
+    limit_hidden  = H;
+    limit_outputs = O;
+  end
+
   task fnv_word(input [31:0] word);
     integer byte_index;
     begin
@@ -175,6 +187,16 @@ module tb_core (
       end
     end
   endtask
+
+  // Returns an E-bit two's-complement pattern as a signed integer.
+  function integer signed_value(input [E-1:0] pattern);
+    begin
+      signed_value = pattern;
+      if (pattern[E-1]) begin
+        signed_value = signed_value - (1 << E);
+      end
+    end
+  endfunction
 
   task write_phase(input [2:0] which, input integer cycle);
     begin
@@ -206,27 +228,27 @@ module tb_core (
       write_phase(PHASE_DONE, done_cycle);
 
       $fwrite(trace_fd, "count %0d q", example);
-      for (idx = 0; idx < I; idx = idx + 1) begin
+      for (idx = 0; idx < limit_inputs; idx = idx + 1) begin
         $fwrite(trace_fd, " %0d", dut.u_qmem.mem_q[idx]);
       end
       $fwrite(trace_fd, "\ncount %0d n", example);
-      for (idx = 0; idx < H; idx = idx + 1) begin
+      for (idx = 0; idx < limit_hidden; idx = idx + 1) begin
         $fwrite(trace_fd, " %0d", dut.n_count[idx*C +: C]);
       end
       $fwrite(trace_fd, "\ncount %0d m", example);
-      for (idx = 0; idx < O; idx = idx + 1) begin
+      for (idx = 0; idx < limit_outputs; idx = idx + 1) begin
         $fwrite(trace_fd, " %0d", dut.m_count[idx*C +: C]);
       end
       $fwrite(trace_fd, "\n");
 
       if (mode_train) begin
         $fwrite(trace_fd, "error %0d e", example);
-        for (idx = 0; idx < O; idx = idx + 1) begin
-          $fwrite(trace_fd, " %0d", $signed(dut.e[idx*E +: E]));
+        for (idx = 0; idx < limit_outputs; idx = idx + 1) begin
+          $fwrite(trace_fd, " %0d", signed_value(dut.e[idx*E +: E]));
         end
         $fwrite(trace_fd, "\nerror %0d delta", example);
-        for (idx = 0; idx < H; idx = idx + 1) begin
-          $fwrite(trace_fd, " %0d", $signed(dut.delta[idx*E +: E]));
+        for (idx = 0; idx < limit_hidden; idx = idx + 1) begin
+          $fwrite(trace_fd, " %0d", signed_value(dut.delta[idx*E +: E]));
         end
         $fwrite(trace_fd, "\n");
       end
@@ -235,8 +257,8 @@ module tb_core (
 
       // W: i-major then j; W_ji sits in word i * B + j / L, lane j mod L.
       digest = FNV_OFFSET;
-      for (idx = 0; idx < I; idx = idx + 1) begin
-        for (k = 0; k < H; k = k + 1) begin
+      for (idx = 0; idx < limit_inputs; idx = idx + 1) begin
+        for (k = 0; k < limit_hidden; k = k + 1) begin
           element = dut.u_wmem.mem_q[idx*B + k/L][(k%L)*W +: W];
           fnv_word({{(32-W){1'b0}}, element});
         end
@@ -244,7 +266,7 @@ module tb_core (
       $fwrite(trace_fd, "digest %0d W %h\n", example, digest);
 
       digest = FNV_OFFSET;
-      for (k = 0; k < H; k = k + 1) begin
+      for (k = 0; k < limit_hidden; k = k + 1) begin
         element = dut.u_bmem.mem_q[k/L][(k%L)*W +: W];
         fnv_word({{(32-W){1'b0}}, element});
       end
@@ -252,8 +274,8 @@ module tb_core (
 
       // V: k-major then j; V_kj sits in word j, field k.
       digest = FNV_OFFSET;
-      for (k = 0; k < O; k = k + 1) begin
-        for (idx = 0; idx < H; idx = idx + 1) begin
+      for (k = 0; k < limit_outputs; k = k + 1) begin
+        for (idx = 0; idx < limit_hidden; idx = idx + 1) begin
           element = dut.u_vmem.mem_q[idx][k*W +: W];
           fnv_word({{(32-W){1'b0}}, element});
         end
@@ -261,7 +283,7 @@ module tb_core (
       $fwrite(trace_fd, "digest %0d V %h\n", example, digest);
 
       digest = FNV_OFFSET;
-      for (k = 0; k < O; k = k + 1) begin
+      for (k = 0; k < limit_outputs; k = k + 1) begin
         fnv_word({{(32-W){1'b0}}, dut.c_q[k]});
       end
       $fwrite(trace_fd, "digest %0d c %h\n", example, digest);
