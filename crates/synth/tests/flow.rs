@@ -197,7 +197,12 @@ fn mnist_on_hx8k_is_too_large() {
 }
 
 #[test]
-fn default_config_fits_hx8k_estimate() {
+fn digits_core_fits_hx8k_estimate() {
+    let config = Config::from_toml_str(
+        "[network]\ninputs = 64\nhidden = 64\noutputs = 10\n\n[hardware]\nlanes = 8\n",
+        "64-64-10 test configuration",
+    )
+    .unwrap();
     let part = Target::Ice40 {
         device: "hx8k".to_string(),
     }
@@ -205,7 +210,7 @@ fn default_config_fits_hx8k_estimate() {
     .unwrap()
     .unwrap();
     // WMEM 512 x 64 (8 blocks), BMEM 8 x 64 (4 blocks), VMEM 64 x 80 (5 blocks).
-    assert_eq!(sampleprop_synth::check_block_ram(&Config::default(), part).unwrap(), 17);
+    assert_eq!(sampleprop_synth::check_block_ram(&config, part).unwrap(), 17);
 }
 
 #[test]
