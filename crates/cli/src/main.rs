@@ -3,7 +3,10 @@
 //! Every computation lives in the library crates; this binary wires them to
 //! the command line and turns their errors into one-line messages.
 
+mod bench;
+mod data_cmd;
 mod output;
+mod sweep;
 mod train;
 
 use std::path::PathBuf;
@@ -28,6 +31,14 @@ enum Command {
     Eval(train::EvalArgs),
     /// Print the resolved configuration and its derived figures.
     Info(InfoArgs),
+    /// Sweep a grid of configuration keys; `sweep merge` joins shards.
+    Sweep(sweep::SweepArgs),
+    /// Plot and tabulate the results of a sweep.
+    Report(sweep::ReportArgs),
+    /// Fetch MNIST or Fashion-MNIST into data/.
+    Data(data_cmd::DataArgs),
+    /// Measure model, float reference and Verilator throughput in one run.
+    Bench(bench::BenchArgs),
 }
 
 /// Options shared by commands that read a configuration.
@@ -85,6 +96,8 @@ pub enum CliError {
     #[error(transparent)]
     Model(#[from] sampleprop_model::ModelError),
     #[error(transparent)]
+    Explore(#[from] sampleprop_explore::ExploreError),
+    #[error(transparent)]
     Write(#[from] output::WriteError),
     #[error("{0}")]
     Usage(String),
@@ -96,6 +109,10 @@ fn main() -> ExitCode {
         Command::Train(args) => train::run_train(&args),
         Command::Eval(args) => train::run_eval(&args),
         Command::Info(args) => run_info(&args),
+        Command::Sweep(args) => sweep::run_sweep(&args),
+        Command::Report(args) => sweep::run_report(&args),
+        Command::Data(args) => data_cmd::run_data(&args),
+        Command::Bench(args) => bench::run_bench(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

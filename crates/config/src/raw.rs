@@ -234,9 +234,13 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
         ));
     }
     let error = c.range("widths.error", raw.widths.error, 12, 3, 16)? as u32;
-    let sigmoid_index = c.range("widths.sigmoid_index", raw.widths.sigmoid_index, 8, 2, 12)? as u32;
     let sigmoid_range = c.range("widths.sigmoid_range", raw.widths.sigmoid_range, 3, 0, 5)? as u32;
     let weight_frac = weight - 1 - weight_integer;
+
+    // The default table has 256 entries, fewer when the accumulator has too few fraction bits to address them.
+    let index_default = 8.min(weight_frac + sigmoid_range + 1).max(2);
+    let sigmoid_index =
+        c.range("widths.sigmoid_index", raw.widths.sigmoid_index, index_default as i64, 2, 12)? as u32;
     if weight_frac + sigmoid_range + 1 < sigmoid_index {
         return Err(c.invalid(
             "widths.sigmoid_index",

@@ -166,3 +166,14 @@ fn derivative_table_values() {
     let tiny = Config::from_toml_str("[samples]\ntrain = 2\n", "t").unwrap();
     assert_eq!(tiny.derivative_table(), vec![0, 128, 0]);
 }
+
+#[test]
+fn sigmoid_index_default_follows_weight_fraction() {
+    let narrow = Config::from_toml_str("[widths]\nweight = 4\n", "t").unwrap();
+    assert_eq!(narrow.widths.sigmoid_index, 6);
+    assert_eq!(narrow.sigmoid_shift(), 0);
+
+    let message = error_of("[widths]\nweight = 4\nsigmoid_index = 8\n");
+    assert!(message.contains("widths.sigmoid_index = 8"), "{message}");
+    assert!(message.contains("set widths.sigmoid_index to 6 or less"), "{message}");
+}
