@@ -5,6 +5,7 @@
 
 mod bench;
 mod data_cmd;
+mod generate;
 mod output;
 mod sweep;
 mod train;
@@ -31,6 +32,8 @@ enum Command {
     Eval(train::EvalArgs),
     /// Print the resolved configuration and its derived figures.
     Info(InfoArgs),
+    /// Write the Verilog, initial-memory files and file list for a configuration.
+    Generate(generate::GenerateArgs),
     /// Sweep a grid of configuration keys; `sweep merge` joins shards.
     Sweep(sweep::SweepArgs),
     /// Plot and tabulate the results of a sweep.
@@ -98,6 +101,8 @@ pub enum CliError {
     #[error(transparent)]
     Explore(#[from] sampleprop_explore::ExploreError),
     #[error(transparent)]
+    Hdl(#[from] sampleprop_hdl::HdlError),
+    #[error(transparent)]
     Write(#[from] output::WriteError),
     #[error("{0}")]
     Usage(String),
@@ -109,6 +114,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train::run_train(&args),
         Command::Eval(args) => train::run_eval(&args),
         Command::Info(args) => run_info(&args),
+        Command::Generate(args) => generate::run_generate(&args),
         Command::Sweep(args) => sweep::run_sweep(&args),
         Command::Report(args) => sweep::run_report(&args),
         Command::Data(args) => data_cmd::run_data(&args),
