@@ -46,6 +46,10 @@ pub enum CosimError {
     #[error(transparent)]
     Data(#[from] sampleprop_data::DataError),
 
+    /// The Verilog generator rejected the configuration.
+    #[error(transparent)]
+    Hdl(#[from] sampleprop_hdl::HdlError),
+
     /// A regression configuration could not be read.
     #[error(transparent)]
     Config(#[from] sampleprop_config::ConfigError),
