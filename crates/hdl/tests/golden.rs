@@ -85,10 +85,10 @@ fn memory_image_layout() {
     let files = sampleprop_hdl::generate(&cfg, &image).unwrap_or_else(|e| panic!("{e}"));
     let text = |name: &str| files.iter().find(|f| f.name == name).expect("image exists").contents.clone();
 
-    // WMEM word i * B + j / L, lane j mod L at bits [l W +: W]: word 0 holds W_00 = -8, W_10 = -7.
+    // WMEM word i * B + j / L, lane j mod L at bits [l W +: W]: word 0 contains W_00 = -8, W_10 = -7.
     assert_eq!(text("wmem_init.hex").lines().next(), Some("f9f8"));
     assert_eq!(text("bmem_init.hex"), "ff01\nfe02\n");
-    // VMEM word j holds V_0j in field 0 and V_1j in field 1.
+    // VMEM word j contains V_0j in field 0 and V_1j in field 1.
     assert_eq!(text("vmem_init.hex").lines().next(), Some("0400"));
     assert_eq!(text("c_init.hex"), "03\nfd\n");
 }

@@ -16,9 +16,10 @@ module sp_update #(
   output wire [WBits-1:0] result_o
 );
 
+  // x + r lies in [-2^(XBits-1), 2^(XBits-1) + 2^Shift), so it needs max(XBits, Shift + 1) + 1 bits.
   // QBits holds the rounded update exactly; DBits holds the difference with one guard bit.
   localparam integer LeftShift = (Shift < 0) ? -Shift : 0;
-  localparam integer SumBits   = ((XBits > Shift) ? XBits : Shift) + 1;
+  localparam integer SumBits   = ((XBits > Shift + 1) ? XBits : Shift + 1) + 1;
   localparam integer QBits     = (Shift > 0) ? SumBits : XBits + LeftShift;
   localparam integer DBits     = ((WBits > QBits) ? WBits : QBits) + 1;
 
