@@ -4,6 +4,7 @@
 //! the command line and turns their errors into one-line messages.
 
 mod bench;
+mod cosim_cmd;
 mod data_cmd;
 mod generate;
 mod output;
@@ -34,6 +35,8 @@ enum Command {
     Info(InfoArgs),
     /// Write the Verilog, initial-memory files and file list for a configuration.
     Generate(generate::GenerateArgs),
+    /// Co-simulate the generated RTL under Verilator against the model, bit for bit.
+    Cosim(cosim_cmd::CosimArgs),
     /// Sweep a grid of configuration keys; `sweep merge` joins shards.
     Sweep(sweep::SweepArgs),
     /// Plot and tabulate the results of a sweep.
@@ -104,6 +107,10 @@ pub enum CliError {
     Hdl(#[from] sampleprop_hdl::HdlError),
     #[error(transparent)]
     Write(#[from] output::WriteError),
+    #[error(transparent)]
+    Cosim(#[from] sampleprop_cosim::CosimError),
+    #[error("{0}")]
+    Mismatch(String),
     #[error("{0}")]
     Usage(String),
 }
@@ -115,6 +122,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => train::run_eval(&args),
         Command::Info(args) => run_info(&args),
         Command::Generate(args) => generate::run_generate(&args),
+        Command::Cosim(args) => cosim_cmd::run_cosim(&args),
         Command::Sweep(args) => sweep::run_sweep(&args),
         Command::Report(args) => sweep::run_report(&args),
         Command::Data(args) => data_cmd::run_data(&args),
