@@ -8,6 +8,7 @@ mod cosim_cmd;
 mod data_cmd;
 mod generate;
 mod output;
+mod regress_cmd;
 mod sweep;
 mod train;
 
@@ -37,6 +38,8 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Co-simulate the generated RTL under Verilator against the model, bit for bit.
     Cosim(cosim_cmd::CosimArgs),
+    /// Run every Verilator regression case (unit testbenches and co-simulation configurations).
+    Regress(regress_cmd::RegressArgs),
     /// Sweep a grid of configuration keys; `sweep merge` joins shards.
     Sweep(sweep::SweepArgs),
     /// Plot and tabulate the results of a sweep.
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         Command::Info(args) => run_info(&args),
         Command::Generate(args) => generate::run_generate(&args),
         Command::Cosim(args) => cosim_cmd::run_cosim(&args),
+        Command::Regress(args) => regress_cmd::run_regress(&args),
         Command::Sweep(args) => sweep::run_sweep(&args),
         Command::Report(args) => sweep::run_report(&args),
         Command::Data(args) => data_cmd::run_data(&args),
