@@ -304,3 +304,27 @@ fn generated_small_core_is_clean() {
     // I * B words of L * W bits: 16 * 4 words of 2 * 8 bits.
     assert_eq!((wmem.words, wmem.width), (64, 16));
 }
+
+#[test]
+fn ecp5_clean_design_maps_block_ram() {
+    let target = Target::Ecp5 {
+        device: "25k".to_string(),
+    };
+    if let Err(error) = sampleprop_synth::toolchain(&target) {
+        // The ECP5 tools are optional even under SAMPLEPROP_REQUIRE_TOOLS: Debian ships no nextpnr-ecp5.
+        eprintln!("ecp5_clean_design_maps_block_ram: skipped because {error}");
+        return;
+    }
+    let rtl = tempfile::tempdir().unwrap();
+    let build = tempfile::tempdir().unwrap();
+    write_design(rtl.path(), CLEAN_DESIGN);
+
+    let report = synthesize(&Config::default(), rtl.path(), &target, &options(build.path())).unwrap();
+
+    assert_eq!(report.block_rams, 1, "{:?}", report.cells_by_type);
+    assert_eq!(report.memories[0].block_ram_cells, 1);
+    assert!(report.failures().is_empty(), "{:?}", report.failures());
+    assert!(report.fmax_mhz.unwrap() > 10.0);
+    assert_eq!(report.utilisation["DP16KD"].available, 56);
+    assert_eq!(report.utilisation["DP16KD"].used, 1);
+}
