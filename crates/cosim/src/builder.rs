@@ -115,7 +115,8 @@ fn verilator_args(spec: &BuildSpec) -> Vec<String> {
         "../obj".into(),
     ];
     for dir in &spec.search_dirs {
-        args.push(format!("-y{}", dir.display()));
+        args.push("-y".into());
+        args.push(dir.display().to_string());
     }
     for (name, value) in &spec.parameters {
         args.push(format!("-G{name}={value}"));

@@ -19,7 +19,7 @@ use crate::CosimError;
 /// Settings of a co-simulation run beyond the configuration and the example count.
 #[derive(Debug, Clone)]
 pub struct CosimOptions {
-    /// Where the examples come from.
+    /// Origin of the examples.
     pub source: Source,
     /// Inference examples appended after the training examples (the streams run on from training).
     pub inference_examples: usize,
@@ -116,7 +116,7 @@ pub fn cosim_generated(
     fs::write(run_dir.path().join("model.trace"), &expected_text)
         .map_err(|e| CosimError::io("write", run_dir.path().join("model.trace"), e))?;
 
-    let rtl = run_rtl(&model, config, &list, model_cycles, run_dir.path(), false, opts.vcd.as_deref())?;
+    let rtl = run_rtl(&model, &list, model_cycles, run_dir.path(), false, opts.vcd.as_deref())?;
     let expected = Trace::parse(&expected_text, "model trace")?;
     let mut mismatch = first_summary_mismatch(&expected, &rtl.trace);
 
@@ -204,7 +204,7 @@ pub fn run_model(config: &Config, examples: &[Example], level: TraceLevel) -> (S
     (text, cycles)
 }
 
-/// What the verilated tb_core produced.
+/// Output of one tb_core run.
 struct RtlRun {
     trace: Trace,
     /// (examples, cycles) from the PASS line.
@@ -227,7 +227,6 @@ impl RtlRun {
 
 fn run_rtl(
     model: &BuiltModel,
-    config: &Config,
     examples: &[Example],
     model_cycles: u64,
     dir: &Path,
@@ -262,7 +261,6 @@ fn run_rtl(
     let text = fs::read_to_string(&trace_path).unwrap_or_default();
     let trace = Trace::parse(&text, &trace_path.display().to_string())?;
     let pass = if output.success { parse_pass(&output.stdout, "tb_core") } else { None };
-    let _ = config;
     Ok(RtlRun { trace, pass, stdout: output.stdout, stderr: output.stderr, wall: output.wall })
 }
 
@@ -292,7 +290,7 @@ fn locate_with_events(
     let expected_path = dir.join("model.events.trace");
     fs::write(&expected_path, &expected_text).map_err(|e| CosimError::io("write", &expected_path, e))?;
 
-    let rtl = run_rtl(model, config, prefix, model_cycles, dir, true, None)?;
+    let rtl = run_rtl(model, prefix, model_cycles, dir, true, None)?;
     let expected = Trace::parse(&expected_text, "model event trace")?;
     Ok(first_event_mismatch(&expected, &rtl.trace))
 }

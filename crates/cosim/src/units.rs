@@ -152,7 +152,7 @@ fn line(text: &mut String, fields: &[u64]) {
     writeln!(text, "{}", fields.join(" ")).expect("writing to a String cannot fail");
 }
 
-/// The unit cases run by default: corners of every width range plus typical values.
+/// Returns the unit cases run by default: corners of every width range plus typical values.
 pub fn default_unit_cases() -> Vec<UnitCase> {
     let lfsr = |width: u32, draw_bits: u32, seed: u32| UnitCase::Lfsr {
         width,

@@ -14,9 +14,10 @@ use sampleprop_model::{initial_weights, Core, TraceLevel};
 const W_ROUNDING: &str = ".x_i(delta_q), .r_i(draws_round[l*R +: R])";
 const W_ROUNDING_FLIPPED: &str = ".x_i(delta_q), .r_i(draws_round[l*R +: R] ^ {{(R-1){1'b0}}, 1'b1})";
 
-/// Predicts, with the model's rules, the first WMEM word of example 0 that the
-/// fault changes: the rounding draws of W updates come after O (ERROR) + O·H
-/// (BACKWARD) + H (biases) draws, then L per word of every row with q_i ≠ 0.
+/// Predicts, with the model's rules, the first WMEM word of example 0 that the fault changes.
+///
+/// The rounding draws of W updates come after O (ERROR), O·H (BACKWARD) and H (bias)
+/// draws. Then every row with q_i ≠ 0 takes L draws per word.
 fn first_faulty_word(config: &Config, delta: &[i32], q: &[u32]) -> usize {
     let rounding = &config.lfsr.rounding;
     let mut lfsr = Lfsr::new(config.lfsr.width, rounding.polynomial, rounding.seed).unwrap();
