@@ -29,6 +29,8 @@ pub struct CosimOptions {
     pub locate_with_events: bool,
     /// Write a VCD of the RTL run here.
     pub vcd: Option<PathBuf>,
+    /// Build the model with VCD support (needed for `vcd`; off builds faster).
+    pub vcd_support: bool,
     /// Cache of verilated models; `None` means `<build>/cosim`.
     pub cache_dir: Option<PathBuf>,
     /// The Verilator to use; `None` means [`Verilator::discover`].
@@ -43,6 +45,7 @@ impl Default for CosimOptions {
             optimization: Optimization::Balanced,
             locate_with_events: true,
             vcd: None,
+            vcd_support: true,
             cache_dir: None,
             verilator: None,
         }
@@ -101,7 +104,8 @@ pub fn cosim_generated(
         None => Verilator::discover()?,
     };
     let cache = opts.cache_dir.clone().unwrap_or_else(cosim_cache);
-    let model = build_core(&verilator, config, files, opts.optimization, &cache)?;
+    let vcd_support = opts.vcd_support || opts.vcd.is_some();
+    let model = build_core(&verilator, config, files, opts.optimization, vcd_support, &cache)?;
 
     let list = stimulus::examples(config, opts.source, examples, opts.inference_examples)?;
 
@@ -151,12 +155,14 @@ pub fn cosim_generated(
     })
 }
 
-/// Verilates tb_core with the generated files (cached by their contents).
+/// Verilates tb_core with the generated files (cached by their contents);
+/// `vcd_support` builds with `--trace` so `+vcd=PATH` works.
 pub fn build_core(
     verilator: &Verilator,
     config: &Config,
     files: &[GeneratedFile],
     optimization: Optimization,
+    vcd_support: bool,
     cache: &Path,
 ) -> Result<BuiltModel, CosimError> {
     let file_list = files.iter().find(|f| f.name == "files.f").map(|f| f.contents.as_str()).unwrap_or("");
@@ -179,6 +185,7 @@ pub fn build_core(
         search_dirs: Vec::new(),
         parameters: Vec::new(),
         optimization,
+        vcd_support,
     };
     builder::build(verilator, &spec, cache)
 }

@@ -230,6 +230,7 @@ pub fn run_unit_vectors(
         search_dirs: vec![primitives_dir()],
         parameters: case.parameters(),
         optimization: Optimization::FastBuild,
+        vcd_support: false,
     };
     let model = builder::build(verilator, &spec, &cache)?;
 

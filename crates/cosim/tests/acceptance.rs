@@ -80,6 +80,7 @@ fn random_configs_match_model() {
     let opts = CosimOptions {
         inference_examples: 1,
         optimization: Optimization::FastBuild,
+        vcd_support: false,
         verilator: Some(verilator),
         ..CosimOptions::default()
     };

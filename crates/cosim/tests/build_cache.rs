@@ -43,6 +43,7 @@ fn spec(limit: u32, step: u32) -> BuildSpec {
         search_dirs: Vec::new(),
         parameters: vec![("Step".to_string(), step.to_string())],
         optimization: Optimization::FastBuild,
+        vcd_support: false,
     }
 }
 
