@@ -110,13 +110,18 @@ impl Checks {
         }
 
         for memory in memories {
-            if memory.block_ram_intended && memory.block_ram_cells == 0 {
+            if !memory.block_ram_intended || memory.block_ram_cells > 0 {
+                continue;
+            }
+            if memory.synchronous_read {
                 failures.push(format!(
-                    "memory {} ({}x{}) was not mapped to block RAM{}: give it one clocked read port with a registered address",
-                    memory.name,
-                    memory.words,
-                    memory.width,
-                    if memory.synchronous_read { "" } else { " because its read is asynchronous" }
+                    "memory {} ({}x{}) was mapped to flip-flops although its reads are clocked, as Yosys does for memories it finds too small for a block RAM: mark it (* ram_style = \"block\" *) to force one",
+                    memory.name, memory.words, memory.width
+                ));
+            } else {
+                failures.push(format!(
+                    "memory {} ({}x{}) was not mapped to block RAM because its read is asynchronous: register the read data or the address in the clocked block",
+                    memory.name, memory.words, memory.width
                 ));
             }
         }
