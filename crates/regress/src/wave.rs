@@ -1,0 +1,527 @@
+//! VCD waveforms of a failing window: the model's side written from its event
+//! trace, the RTL's side cut out of Verilator's VCD of the whole run.
+//!
+//! Both files share one time base: cycle c of the failing example spans times
+//! 2c to 2c + 2, and the rising clock edge that ends it is at time 2c + 1
+//! (tb_main.cpp advances time by one unit per clock edge).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use sampleprop_config::Config;
+use sampleprop_model::trace::{Event, Memory, SpikeLayer};
+use sampleprop_model::{ExampleTrace, Phase};
+
+/// A range of cycles of one example, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Window {
+    /// Returns `radius` cycles either side of `center`, clipped to the example's cycles 0..=`end`.
+    pub fn around(center: u64, radius: u64, end: u64) -> Window {
+        let center = center.min(end);
+        Window { first: center.saturating_sub(radius), last: (center + radius).min(end) }
+    }
+}
+
+/// Value of `phase_o` for each phase (docs/rtl.md).
+fn phase_code(phase: Phase) -> u64 {
+    match phase {
+        Phase::Load => 0,
+        Phase::Forward => 1,
+        Phase::Error => 2,
+        Phase::Backward => 3,
+        Phase::Update => 4,
+        Phase::Done => 5,
+    }
+}
+
+/// Returns the VCD identifier of the n-th variable: base-94 over the printable characters `!`..`~`.
+fn identifier(mut n: usize) -> String {
+    let mut id = String::new();
+    loop {
+        id.push((b'!' + (n % 94) as u8) as char);
+        n /= 94;
+        if n == 0 {
+            return id;
+        }
+        n -= 1;
+    }
+}
+
+/// One declared variable of the model's VCD.
+struct Var {
+    name: &'static str,
+    width: u32,
+    id: String,
+}
+
+/// Values of every model signal in one cycle; `None` is unknown (`x`).
+#[derive(Clone, PartialEq)]
+struct ModelState {
+    values: Vec<Option<Vec<bool>>>,
+}
+
+const SIGNALS: [&str; 20] = [
+    "clk", "cycle", "phase", "spike_in", "spike_in_index", "spike_hidden", "spike_hidden_index", "spike_out",
+    "spike_out_index", "w_we", "w_addr", "w_wdata", "b_we", "b_addr", "b_wdata", "v_we", "v_addr", "v_wdata",
+    "c_we", "c_wdata",
+];
+
+/// Index of a signal in [`SIGNALS`].
+fn slot(name: &str) -> usize {
+    SIGNALS.iter().position(|s| *s == name).expect("signal declared in SIGNALS")
+}
+
+fn bits_of(value: u64, width: u32) -> Vec<bool> {
+    (0..width).map(|b| b < 64 && (value >> b) & 1 == 1).collect()
+}
+
+/// Returns the bits of a word whose fields are `field_bits` wide, field 0 in the lowest bits.
+fn word_bits(fields: &[i32], field_bits: u32) -> Vec<bool> {
+    fields
+        .iter()
+        .flat_map(|&field| (0..field_bits).map(move |b| b < 32 && ((field as u32) >> b) & 1 == 1))
+        .collect()
+}
+
+/// Formats a value change: `0!` for one bit, `b1010 !` for a vector.
+fn change(value: &Option<Vec<bool>>, width: u32, id: &str) -> String {
+    match value {
+        None if width == 1 => format!("x{id}"),
+        None => format!("bx {id}"),
+        Some(bits) if width == 1 => format!("{}{id}", if bits[0] { '1' } else { '0' }),
+        Some(bits) => {
+            let text: String = bits.iter().rev().map(|&b| if b { '1' } else { '0' }).collect();
+            let trimmed = text.trim_start_matches('0');
+            format!("b{} {id}", if trimmed.is_empty() { "0" } else { trimmed })
+        }
+    }
+}
+
+/// Writes the model's side of `window` of one example as a VCD.
+///
+/// Signals (scope `model`): `clk`; `cycle`, the example cycle; `phase`, coded as
+/// `phase_o`; for each layer a one-cycle `spike_*` pulse and the index of the
+/// neuron; for each memory a one-cycle write enable `*_we`, the word address
+/// and the word written (c: every c_k written in the ERROR cycle, field k at
+/// bit k·W). Addresses and data hold their last value between writes.
+pub fn write_model_vcd(out: &Path, config: &Config, trace: &ExampleTrace, window: Window, timescale: &str) -> io::Result<()> {
+    let weight = config.widths.weight;
+    let lanes = config.hardware.lanes as u32;
+    let outputs = config.network.outputs as u32;
+    let widths: HashMap<&str, u32> = [
+        ("cycle", 32),
+        ("phase", 3),
+        ("spike_in_index", 32),
+        ("spike_hidden_index", 32),
+        ("spike_out_index", 32),
+        ("w_addr", 32),
+        ("w_wdata", lanes * weight),
+        ("b_addr", 32),
+        ("b_wdata", lanes * weight),
+        ("v_addr", 32),
+        ("v_wdata", outputs * weight),
+        ("c_wdata", outputs * weight),
+    ]
+    .into_iter()
+    .collect();
+    let vars: Vec<Var> = SIGNALS
+        .iter()
+        .enumerate()
+        .map(|(n, &name)| Var { name, width: widths.get(name).copied().unwrap_or(1), id: identifier(n) })
+        .collect();
+
+    let mut file = BufWriter::new(File::create(out)?);
+    writeln!(file, "$date\n  generated by sampleprop regress\n$end")?;
+    writeln!(file, "$version\n  sampleprop model, example {}\n$end", trace.index)?;
+    writeln!(file, "$timescale {timescale} $end")?;
+    writeln!(file, "$scope module model $end")?;
+    for var in &vars {
+        let kind = if var.name == "cycle" { "integer" } else { "wire" };
+        let range = if var.width > 1 { format!(" [{}:0]", var.width - 1) } else { String::new() };
+        writeln!(file, "$var {kind} {} {} {}{range} $end", var.width, var.id, var.name)?;
+    }
+    writeln!(file, "$upscope $end\n$enddefinitions $end")?;
+
+    // Events by cycle; the c writes of one cycle are packed into one word.
+    let mut by_cycle: BTreeMap<u64, Vec<&Event>> = BTreeMap::new();
+    for event in &trace.events {
+        by_cycle.entry(event.cycle()).or_default().push(event);
+    }
+
+    let mut state = ModelState { values: vec![None; SIGNALS.len()] };
+    let mut c_word: Vec<i32> = vec![0; outputs as usize];
+    let mut previous: Option<ModelState> = None;
+    let pulses = ["spike_in", "spike_hidden", "spike_out", "w_we", "b_we", "v_we", "c_we"];
+
+    // Events before the window set the held addresses and data.
+    for cycle in 0..=window.last {
+        for name in pulses {
+            state.values[slot(name)] = Some(vec![false]);
+        }
+        state.values[slot("cycle")] = Some(bits_of(cycle, 32));
+        let phase = trace.phase_ends.iter().find(|(_, end)| cycle <= *end).map(|(p, _)| *p).unwrap_or(Phase::Done);
+        state.values[slot("phase")] = Some(bits_of(phase_code(phase), 3));
+
+        for event in by_cycle.get(&cycle).map(Vec::as_slice).unwrap_or(&[]) {
+            apply_event(&mut state, &mut c_word, event, weight);
+        }
+        if cycle < window.first {
+            continue;
+        }
+
+        let time = 2 * cycle;
+        writeln!(file, "#{time}")?;
+        match &previous {
+            None => {
+                writeln!(file, "$dumpvars")?;
+                writeln!(file, "0{}", vars[slot("clk")].id)?;
+                for (var, value) in vars.iter().zip(&state.values).skip(1) {
+                    writeln!(file, "{}", change(value, var.width, &var.id))?;
+                }
+                writeln!(file, "$end")?;
+            }
+            Some(before) => {
+                for ((var, value), old) in vars.iter().zip(&state.values).zip(&before.values).skip(1) {
+                    if value != old {
+                        writeln!(file, "{}", change(value, var.width, &var.id))?;
+                    }
+                }
+            }
+        }
+        writeln!(file, "#{}\n1{}", time + 1, vars[slot("clk")].id)?;
+        writeln!(file, "#{}\n0{}", time + 2, vars[slot("clk")].id)?;
+        previous = Some(state.clone());
+    }
+    file.flush()
+}
+
+fn apply_event(state: &mut ModelState, c_word: &mut [i32], event: &Event, weight: u32) {
+    match event {
+        Event::Spike { layer, index, .. } => {
+            let (pulse, index_name) = match layer {
+                SpikeLayer::Input => ("spike_in", "spike_in_index"),
+                SpikeLayer::Hidden => ("spike_hidden", "spike_hidden_index"),
+                SpikeLayer::Output => ("spike_out", "spike_out_index"),
+            };
+            state.values[slot(pulse)] = Some(vec![true]);
+            state.values[slot(index_name)] = Some(bits_of(*index as u64, 32));
+        }
+        Event::Write { memory: Memory::C, address, fields, .. } => {
+            if let (Some(slot_value), Some(&value)) = (c_word.get_mut(*address), fields.first()) {
+                *slot_value = value;
+            }
+            state.values[slot("c_we")] = Some(vec![true]);
+            state.values[slot("c_wdata")] = Some(word_bits(c_word, weight));
+        }
+        Event::Write { memory, address, fields, field_bits, .. } => {
+            let prefix = match memory {
+                Memory::W => "w",
+                Memory::B => "b",
+                Memory::V => "v",
+                Memory::C => unreachable!("handled above"),
+            };
+            state.values[slot(&format!("{prefix}_we"))] = Some(vec![true]);
+            state.values[slot(&format!("{prefix}_addr"))] = Some(bits_of(*address as u64, 32));
+            state.values[slot(&format!("{prefix}_wdata"))] = Some(word_bits(fields, *field_bits));
+        }
+    }
+}
+
+/// Where an example sits in the RTL's VCD, found from the core's ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtlExample {
+    /// Absolute clock cycle (from the start of simulation) of the example's cycle 0.
+    pub start_cycle: u64,
+}
+
+/// The parsed declarations of a VCD: its header text and variables.
+struct Header {
+    text: String,
+    timescale: String,
+    /// (scope path, name, identifier) of every variable.
+    vars: Vec<(String, String, String)>,
+}
+
+fn read_header(reader: &mut impl BufRead) -> io::Result<Header> {
+    let mut text = String::new();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "VCD ends before $enddefinitions"));
+        }
+        text.push_str(&line);
+        tokens.extend(line.split_whitespace().map(str::to_string));
+        if tokens.windows(2).any(|w| w[0] == "$enddefinitions" && w[1] == "$end") {
+            break;
+        }
+    }
+
+    let mut scopes: Vec<String> = Vec::new();
+    let mut vars = Vec::new();
+    let mut timescale = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i].as_str() {
+            "$scope" => {
+                scopes.push(tokens.get(i + 2).cloned().unwrap_or_default());
+                i += 3;
+            }
+            "$upscope" => {
+                scopes.pop();
+                i += 1;
+            }
+            "$var" => {
+                // $var TYPE SIZE ID NAME [RANGE] $end
+                if let (Some(id), Some(name)) = (tokens.get(i + 3), tokens.get(i + 4)) {
+                    vars.push((scopes.join("."), name.clone(), id.clone()));
+                }
+                i += 5;
+            }
+            "$timescale" => {
+                let end = tokens[i..].iter().position(|t| t == "$end").map_or(tokens.len(), |p| i + p);
+                timescale = tokens[i + 1..end].join("");
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if timescale.is_empty() {
+        timescale = "1ps".to_string();
+    }
+    Ok(Header { text, timescale, vars })
+}
+
+/// Returns the timescale declared in a VCD header, e.g. `1ps`.
+pub fn vcd_timescale(path: &Path) -> io::Result<String> {
+    Ok(read_header(&mut BufReader::new(File::open(path)?))?.timescale)
+}
+
+/// One change or command of a VCD body.
+enum Item {
+    Time(u64),
+    /// (identifier, value token as written, e.g. `1` or `b1010`).
+    Change(String, String),
+    Other,
+}
+
+/// Reads the body of a VCD as items, calling `visit` for each.
+fn for_each_item(reader: &mut impl BufRead, mut visit: impl FnMut(Item) -> io::Result<bool>) -> io::Result<()> {
+    let mut line = String::new();
+    let mut pending_vector: Option<String> = None;
+    let mut in_comment = false;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        for token in line.split_whitespace() {
+            if in_comment {
+                in_comment = token != "$end";
+                continue;
+            }
+            if let Some(value) = pending_vector.take() {
+                if !visit(Item::Change(token.to_string(), value))? {
+                    return Ok(());
+                }
+                continue;
+            }
+            let first = token.as_bytes()[0];
+            let item = match first {
+                b'#' => Item::Time(token[1..].parse().map_err(|_| bad(token))?),
+                b'b' | b'B' | b'r' | b'R' => {
+                    pending_vector = Some(token.to_string());
+                    continue;
+                }
+                b'0' | b'1' | b'x' | b'X' | b'z' | b'Z' => Item::Change(token[1..].to_string(), token[..1].to_string()),
+                b'$' => {
+                    in_comment = token == "$comment";
+                    Item::Other
+                }
+                _ => return Err(bad(token)),
+            };
+            if !visit(item)? {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn bad(token: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("unexpected VCD token `{token}`"))
+}
+
+/// Finds the first cycle of example `example` in a tb_core VCD.
+///
+/// The value of a signal in cycle n is its value at time 2n, before the rising
+/// edge at 2n + 1. Example k starts in the first cycle, after k pulses of
+/// `done_o`, in which `rst_ni`, `in_valid_i` and `in_ready_o` are all high: the
+/// cycle of its first accepted pixel. Returns `None` when the run ends first.
+pub fn find_rtl_example(path: &Path, example: u64) -> io::Result<Option<RtlExample>> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let header = read_header(&mut reader)?;
+    let ports = ["rst_ni", "in_valid_i", "in_ready_o", "done_o"];
+
+    // The core is the scope that declares all four ports.
+    let mut by_scope: HashMap<&str, HashMap<&str, &str>> = HashMap::new();
+    for (scope, name, id) in &header.vars {
+        by_scope.entry(scope.as_str()).or_default().insert(name.as_str(), id.as_str());
+    }
+    let Some(ids) = by_scope.values().find(|names| ports.iter().all(|p| names.contains_key(p))) else {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "no scope declares rst_ni, in_valid_i, in_ready_o and done_o"));
+    };
+    let ids: Vec<String> = ports.iter().map(|p| ids[p].to_string()).collect();
+
+    let mut values = [false; 4];
+    let mut previous_time = 0u64;
+    let mut previous_done = false;
+    let mut dones = 0u64;
+    let mut started = 0u64;
+    let mut found = None;
+
+    // Evaluates the cycles whose sample time 2n lies in [from, to).
+    let mut evaluate = |from: u64, to: u64, values: &[bool; 4]| -> Option<u64> {
+        let [reset_n, valid, ready, done] = *values;
+        for n in from.div_ceil(2)..to.div_ceil(2) {
+            if done && !previous_done {
+                dones += 1;
+            }
+            previous_done = done;
+            if reset_n && valid && ready && started == dones {
+                if started == example {
+                    return Some(n);
+                }
+                started += 1;
+            }
+        }
+        None
+    };
+
+    for_each_item(&mut reader, |item| {
+        match item {
+            Item::Time(time) => {
+                if let Some(n) = evaluate(previous_time, time, &values) {
+                    found = Some(n);
+                    return Ok(false);
+                }
+                previous_time = time;
+            }
+            Item::Change(id, value) => {
+                if let Some(position) = ids.iter().position(|i| *i == id) {
+                    values[position] = value == "1" || value == "b1";
+                }
+            }
+            Item::Other => {}
+        }
+        Ok(true)
+    })?;
+    if found.is_none() {
+        found = evaluate(previous_time, previous_time + 1, &values);
+    }
+    Ok(found.map(|start_cycle| RtlExample { start_cycle }))
+}
+
+/// Copies `window` of an example that starts at `start` from the RTL VCD at `input`
+/// into `output`, with times shifted so that example cycle c spans 2c to 2c + 2.
+///
+/// The output starts with a `$dumpvars` block holding every signal's value at the
+/// window's first time, so it stands alone in a waveform viewer.
+pub fn window_rtl_vcd(input: &Path, output: &Path, start: RtlExample, window: Window) -> io::Result<()> {
+    let mut reader = BufReader::new(File::open(input)?);
+    let header = read_header(&mut reader)?;
+    let mut out = BufWriter::new(File::create(output)?);
+    out.write_all(header.text.as_bytes())?;
+
+    let offset = 2 * start.start_cycle;
+    let begin = offset + 2 * window.first;
+    let end = offset + 2 * window.last + 2;
+    let mut current: HashMap<String, String> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut time = 0u64;
+    let mut dumped = false;
+
+    let dump = |out: &mut BufWriter<File>, current: &HashMap<String, String>, order: &[String]| -> io::Result<()> {
+        writeln!(out, "#{}\n$dumpvars", begin - offset)?;
+        for id in order {
+            write_change(out, id, &current[id])?;
+        }
+        writeln!(out, "$end")
+    };
+
+    for_each_item(&mut reader, |item| {
+        match item {
+            Item::Time(t) => {
+                if t > begin && !dumped {
+                    dump(&mut out, &current, &order)?;
+                    dumped = true;
+                }
+                if t > end {
+                    return Ok(false);
+                }
+                time = t;
+                if dumped {
+                    writeln!(out, "#{}", t - offset)?;
+                }
+            }
+            Item::Change(id, value) => {
+                if dumped && time > begin {
+                    write_change(&mut out, &id, &value)?;
+                }
+                if current.insert(id.clone(), value).is_none() {
+                    order.push(id);
+                }
+            }
+            Item::Other => {}
+        }
+        Ok(true)
+    })?;
+    if !dumped {
+        dump(&mut out, &current, &order)?;
+    }
+    out.flush()
+}
+
+fn write_change(out: &mut impl Write, id: &str, value: &str) -> io::Result<()> {
+    if value.len() == 1 {
+        writeln!(out, "{value}{id}")
+    } else {
+        writeln!(out, "{value} {id}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_unique() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(identifier).collect();
+        assert_eq!(ids.len(), 10_000);
+        assert_eq!(identifier(0), "!");
+        assert_eq!(identifier(93), "~");
+        assert_eq!(identifier(94), "!!");
+    }
+
+    #[test]
+    fn window_is_clipped() {
+        assert_eq!(Window::around(5, 10, 100), Window { first: 0, last: 15 });
+        assert_eq!(Window::around(95, 10, 100), Window { first: 85, last: 100 });
+        assert_eq!(Window::around(500, 10, 100), Window { first: 90, last: 100 });
+    }
+
+    #[test]
+    fn vector_change_drops_leading_zeros() {
+        assert_eq!(change(&Some(vec![true, false, false]), 3, "!"), "b1 !");
+        assert_eq!(change(&Some(vec![false, false]), 2, "!"), "b0 !");
+        assert_eq!(change(&Some(vec![true]), 1, "#"), "1#");
+        assert_eq!(change(&None, 4, "$"), "bx $");
+    }
+}
