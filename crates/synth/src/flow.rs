@@ -188,6 +188,8 @@ fn read_file_list(rtl_dir: &Path) -> Result<Vec<String>, SynthError> {
 }
 
 /// Returns the regular files of the RTL folder (Verilog, memory images, files.f), sorted by name.
+///
+/// Hidden files are left out: they are the temporary files of a writer that has not finished.
 fn rtl_files(rtl_dir: &Path) -> Result<Vec<PathBuf>, SynthError> {
     let entries = std::fs::read_dir(rtl_dir).map_err(|e| SynthError::io("list", rtl_dir, e))?;
     let mut files = Vec::new();
@@ -195,7 +197,7 @@ fn rtl_files(rtl_dir: &Path) -> Result<Vec<PathBuf>, SynthError> {
         let entry = entry.map_err(|e| SynthError::io("list", rtl_dir, e))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_file() && !name.starts_with("tb_") {
+        if path.is_file() && !name.starts_with("tb_") && !name.starts_with('.') {
             files.push(path);
         }
     }
