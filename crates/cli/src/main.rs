@@ -10,6 +10,7 @@ mod generate;
 mod output;
 mod regress_cmd;
 mod sweep;
+mod synth_cmd;
 mod train;
 
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ enum Command {
     Cosim(cosim_cmd::CosimArgs),
     /// Run every Verilator regression case (unit testbenches and co-simulation configurations).
     Regress(regress_cmd::RegressArgs),
+    /// Synthesize the generated core and report LUTs, flip-flops, block RAMs and Fmax.
+    Synth(synth_cmd::SynthArgs),
     /// Sweep a grid of configuration keys; `sweep merge` joins shards.
     Sweep(sweep::SweepArgs),
     /// Plot and tabulate the results of a sweep.
@@ -112,6 +115,8 @@ pub enum CliError {
     Write(#[from] output::WriteError),
     #[error(transparent)]
     Cosim(#[from] sampleprop_cosim::CosimError),
+    #[error(transparent)]
+    Synth(#[from] sampleprop_synth::SynthError),
     #[error("{0}")]
     Mismatch(String),
     #[error("{0}")]
@@ -127,6 +132,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run_generate(&args),
         Command::Cosim(args) => cosim_cmd::run_cosim(&args),
         Command::Regress(args) => regress_cmd::run_regress(&args),
+        Command::Synth(args) => synth_cmd::run_synth(&args),
         Command::Sweep(args) => sweep::run_sweep(&args),
         Command::Report(args) => sweep::run_report(&args),
         Command::Data(args) => data_cmd::run_data(&args),
