@@ -403,6 +403,8 @@ fn measure_verilator(workload: &Workload, examples: usize, optimization: RtlOpti
         source: Source::Digits,
         optimization: optimization.to_cosim(),
         locate_with_events: false,
+        // Without --trace the model builds and runs faster, and the bench writes no VCD.
+        vcd_support: false,
         ..CosimOptions::default()
     };
     let skipped = |error: sampleprop_cosim::CosimError| Row::skipped("verilator", &workload.name, format!("skipped: {error}"));
