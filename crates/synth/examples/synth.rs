@@ -31,7 +31,10 @@ fn run() -> Result<ExitCode, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--set" => overrides.push(args.next().ok_or("--set needs KEY=VALUE, such as network.hidden=128")?),
+            "--set" => overrides.push(
+                args.next()
+                    .ok_or("--set needs KEY=VALUE, such as network.hidden=128")?,
+            ),
             "--rerun" => rerun = true,
             "--json" => json = true,
             _ => positional.push(arg),
@@ -52,7 +55,10 @@ fn run() -> Result<ExitCode, String> {
     let report = synthesize(&config, &rtl_dir, &target, &opts).map_err(|e| e.to_string())?;
 
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serializes")
+        );
     } else {
         print!("{}", report.to_table());
         println!("files: {}", cache_dir(&config, &target, &opts).display());
@@ -66,16 +72,21 @@ fn run() -> Result<ExitCode, String> {
 
 /// Reads a configuration file and applies `KEY=VALUE` overrides (TOML values) to it.
 fn load_with_overrides(path: &Path, overrides: &[String]) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut document: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut document: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
 
     for assignment in overrides {
         let (key, value) = assignment
             .split_once('=')
             .ok_or_else(|| format!("--set {assignment} lacks '='; write it as KEY=VALUE"))?;
-        let (section, name) = key
-            .split_once('.')
-            .ok_or_else(|| format!("--set key {key} lacks a section; write it as section.key, such as hardware.lanes"))?;
+        let (section, name) = key.split_once('.').ok_or_else(|| {
+            format!(
+                "--set key {key} lacks a section; write it as section.key, such as hardware.lanes"
+            )
+        })?;
         let value: toml::Value = format!("v = {value}")
             .parse::<toml::Table>()
             .map_err(|e| format!("--set {assignment}: {value} is not a TOML value ({e})"))?
@@ -89,7 +100,15 @@ fn load_with_overrides(path: &Path, overrides: &[String]) -> Result<Config, Stri
         table.insert(name.to_string(), value);
     }
 
-    let origin = format!("{} with {}", path.display(), if overrides.is_empty() { "no overrides".to_string() } else { overrides.join(", ") });
+    let origin = format!(
+        "{} with {}",
+        path.display(),
+        if overrides.is_empty() {
+            "no overrides".to_string()
+        } else {
+            overrides.join(", ")
+        }
+    );
     Config::from_toml_str(&document.to_string(), &origin).map_err(|e| e.to_string())
 }
 
@@ -106,7 +125,10 @@ fn write_rtl(config: &Config, opts: &SynthOptions) -> Result<PathBuf, String> {
 
     // cache_dir is <build>/synth/<digest>-<target>; the RTL sits beside it under <build>/rtl.
     let synth_dir = cache_dir(config, &Target::Generic, opts);
-    let build = synth_dir.parent().and_then(Path::parent).unwrap_or(Path::new("build"));
+    let build = synth_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("build"));
     let dir = build.join("rtl").join(config.digest());
     sampleprop_hdl::write_files(&files, &dir).map_err(|e| e.to_string())?;
     Ok(dir)

@@ -62,7 +62,11 @@ pub enum SynthError {
 }
 
 impl SynthError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         SynthError::Io {
             action,
             path: path.into(),

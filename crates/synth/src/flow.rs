@@ -42,7 +42,9 @@ pub fn cache_dir(config: &Config, target: &Target, opts: &SynthOptions) -> PathB
         .clone()
         .or_else(|| std::env::var_os("SAMPLEPROP_BUILD_DIR").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("build"));
-    build.join("synth").join(format!("{}-{}", config.digest(), target.slug()))
+    build
+        .join("synth")
+        .join(format!("{}-{}", config.digest(), target.slug()))
 }
 
 /// Synthesizes the RTL in `rtl_dir` (generated from `config`, with a `files.f`) for `target`.
@@ -89,12 +91,14 @@ pub fn synthesize(
         return Err(tool_failed("yosys", &dir.join("yosys.log")));
     }
 
-    let latches = parse::latches(&read_json(&dir, "proc.json", "yosys")?).map_err(|p| json_error(&dir, "proc.json", p))?;
+    let latches = parse::latches(&read_json(&dir, "proc.json", "yosys")?)
+        .map_err(|p| json_error(&dir, "proc.json", p))?;
     let flat = read_json(&dir, "flat.json", "yosys")?;
     let loops = parse::combinational_loops(&flat).map_err(|p| json_error(&dir, "flat.json", p))?;
     let inferred = parse::memories(&flat).map_err(|p| json_error(&dir, "flat.json", p))?;
     drop(flat);
-    let cells_by_type = parse::stat_cells(&read_json(&dir, "stat.json", "yosys")?).map_err(|p| json_error(&dir, "stat.json", p))?;
+    let cells_by_type = parse::stat_cells(&read_json(&dir, "stat.json", "yosys")?)
+        .map_err(|p| json_error(&dir, "stat.json", p))?;
 
     let counts = count_cells(target, &cells_by_type);
     let memories = map_memories(config, target, &dir, &inferred)?;
@@ -134,7 +138,8 @@ pub fn synthesize(
         if !tools::run(nextpnr, &args, &dir, "nextpnr.out")? {
             return Err(translate_pnr_failure(config, part, &dir));
         }
-        let pnr = parse::pnr_report(&read_json(&dir, "report.json", "nextpnr")?).map_err(|p| json_error(&dir, "report.json", p))?;
+        let pnr = parse::pnr_report(&read_json(&dir, "report.json", "nextpnr")?)
+            .map_err(|p| json_error(&dir, "report.json", p))?;
         report.fmax_mhz = pnr.fmax_mhz;
         report.utilisation = pnr.utilisation;
         report.tools.push(tools::version(nextpnr));
@@ -215,7 +220,12 @@ fn hash_files(files: &[PathBuf]) -> Result<String, SynthError> {
         hasher.update((contents.len() as u64).to_le_bytes());
         hasher.update(&contents);
     }
-    Ok(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 fn read_cached(report_path: &Path, rtl_hash: &str) -> Option<SynthReport> {
@@ -254,7 +264,12 @@ fn read_json(dir: &Path, name: &str, tool: &str) -> Result<Value, SynthError> {
 
 fn json_error(dir: &Path, name: &str, problem: String) -> SynthError {
     SynthError::Json {
-        tool: if name == "report.json" { "nextpnr" } else { "yosys" }.to_string(),
+        tool: if name == "report.json" {
+            "nextpnr"
+        } else {
+            "yosys"
+        }
+        .to_string(),
         path: dir.join(name),
         problem,
     }
@@ -337,7 +352,8 @@ fn map_memories(
     let ram_cells = match block_ram_cell(target) {
         Some(cell_type) => {
             let netlist = read_json(dir, "netlist.json", "yosys")?;
-            parse::cells_of_type(&netlist, cell_type).map_err(|p| json_error(dir, "netlist.json", p))?
+            parse::cells_of_type(&netlist, cell_type)
+                .map_err(|p| json_error(dir, "netlist.json", p))?
         }
         None => Vec::new(),
     };
@@ -348,7 +364,10 @@ fn map_memories(
             let lower = memory.name.to_ascii_lowercase();
             let block_ram_cells = if block_ram_cell(target).is_some() {
                 let prefix = format!("{}.", memory.name);
-                ram_cells.iter().filter(|cell| cell.starts_with(&prefix)).count() as u64
+                ram_cells
+                    .iter()
+                    .filter(|cell| cell.starts_with(&prefix))
+                    .count() as u64
             } else {
                 u64::from(memory.synchronous_read)
             };
@@ -357,7 +376,9 @@ fn map_memories(
                 words: memory.words,
                 width: memory.width,
                 synchronous_read: memory.synchronous_read,
-                block_ram_intended: intended_names.iter().any(|name| lower.contains(name.as_str())),
+                block_ram_intended: intended_names
+                    .iter()
+                    .any(|name| lower.contains(name.as_str())),
                 block_ram_cells,
             }
         })
@@ -365,7 +386,12 @@ fn map_memories(
 }
 
 /// Rejects, before place and route, a netlist with more LUTs or flip-flops than the part has logic cells.
-fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport, dir: &Path) -> Result<(), SynthError> {
+fn check_logic_cells(
+    config: &Config,
+    part: &Part,
+    report: &SynthReport,
+    dir: &Path,
+) -> Result<(), SynthError> {
     let figures = dir.join("synth-only-report.txt");
     let needed = report.luts.max(report.flip_flops);
     if needed > part.logic_cells {
@@ -390,7 +416,10 @@ fn check_logic_cells(config: &Config, part: &Part, report: &SynthReport, dir: &P
             resource: "block RAMs".to_string(),
             needed: report.block_rams,
             available: part.block_rams,
-            detail: format!("counted in the synthesized netlist; figures in {}", figures.display()),
+            detail: format!(
+                "counted in the synthesized netlist; figures in {}",
+                figures.display()
+            ),
         });
     }
     Ok(())
@@ -410,6 +439,10 @@ fn translate_pnr_failure(config: &Config, part: &Part, dir: &Path) -> SynthError
             detail: format!("reported by nextpnr, log in {}", log.display()),
         };
     }
-    let log = if log.is_file() { log } else { dir.join("nextpnr.out") };
+    let log = if log.is_file() {
+        log
+    } else {
+        dir.join("nextpnr.out")
+    };
     tool_failed("nextpnr", &log)
 }

@@ -78,7 +78,11 @@ pub fn pnr_report(json: &Value) -> Result<PnrReport, String> {
             (Some(used), Some(available)) => {
                 utilisation.insert(resource.clone(), Utilisation { used, available });
             }
-            _ => return Err(format!("resource {resource} lacks \"used\" or \"available\"")),
+            _ => {
+                return Err(format!(
+                    "resource {resource} lacks \"used\" or \"available\""
+                ))
+            }
         }
     }
     Ok(PnrReport {
@@ -151,13 +155,22 @@ fn visible_names(module: &Value) -> HashMap<u64, Vec<String>> {
 }
 
 /// Returns the names of the visible nets on the given ports of a cell, without bit indices, sorted.
-fn port_signals(cell: &Value, ports: &[&str], names: &HashMap<u64, Vec<String>>) -> BTreeSet<String> {
+fn port_signals(
+    cell: &Value,
+    ports: &[&str],
+    names: &HashMap<u64, Vec<String>>,
+) -> BTreeSet<String> {
     let mut signals = BTreeSet::new();
     let Some(connections) = cell.get("connections").and_then(Value::as_object) else {
         return signals;
     };
     for port in ports {
-        for bit in connections.get(*port).and_then(Value::as_array).into_iter().flatten() {
+        for bit in connections
+            .get(*port)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(labels) = bit.as_u64().and_then(|bit| names.get(&bit)) {
                 for label in labels {
                     let base = label.split('[').next().unwrap_or(label);
@@ -312,14 +325,17 @@ pub fn memories(netlist: &Value) -> Result<Vec<InferredMemory>, String> {
                 .and_then(|parameters| parameters.get("MEMID"))
                 .and_then(Value::as_str)
                 .unwrap_or(cell_name);
-            let words = parameter_u64(cell, "SIZE").ok_or_else(|| format!("memory {name} has no SIZE"))?;
-            let width = parameter_u64(cell, "WIDTH").ok_or_else(|| format!("memory {name} has no WIDTH"))?;
+            let words =
+                parameter_u64(cell, "SIZE").ok_or_else(|| format!("memory {name} has no SIZE"))?;
+            let width = parameter_u64(cell, "WIDTH")
+                .ok_or_else(|| format!("memory {name} has no WIDTH"))?;
             let read_clocked = parameter_bits(cell, "RD_CLK_ENABLE").unwrap_or_default();
             found.push(InferredMemory {
                 name: name.trim_start_matches('\\').to_string(),
                 words,
                 width,
-                synchronous_read: !read_clocked.is_empty() && read_clocked.bytes().all(|b| b == b'1'),
+                synchronous_read: !read_clocked.is_empty()
+                    && read_clocked.bytes().all(|b| b == b'1'),
             });
         }
     }
@@ -353,7 +369,9 @@ pub fn overused_resource(log: &str) -> Option<(String, u64, u64)> {
             continue;
         };
         let available = rest.split_whitespace().next();
-        let (Ok(used), Some(Ok(available))) = (used.trim().parse::<u64>(), available.map(str::parse::<u64>)) else {
+        let (Ok(used), Some(Ok(available))) =
+            (used.trim().parse::<u64>(), available.map(str::parse::<u64>))
+        else {
             continue;
         };
         if used > available {

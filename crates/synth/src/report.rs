@@ -138,8 +138,15 @@ impl SynthReport {
     /// Formats the report as an aligned text table.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let part = self.part.as_deref().unwrap_or("generic 4-input LUTs, no place and route");
-        let _ = writeln!(out, "synthesis of configuration {} for {} ({})", self.config_digest, self.target, part);
+        let part = self
+            .part
+            .as_deref()
+            .unwrap_or("generic 4-input LUTs, no place and route");
+        let _ = writeln!(
+            out,
+            "synthesis of configuration {} for {} ({})",
+            self.config_digest, self.target, part
+        );
 
         let _ = writeln!(out, "  {:<24} {:>10}", "resource", "count");
         let _ = writeln!(out, "  {:<24} {:>10}", "LUTs", self.luts);
@@ -172,7 +179,12 @@ impl SynthReport {
         }
 
         if !self.memories.is_empty() {
-            let width = self.memories.iter().map(|memory| memory.name.len()).max().unwrap_or(0);
+            let width = self
+                .memories
+                .iter()
+                .map(|memory| memory.name.len())
+                .max()
+                .unwrap_or(0);
             let _ = writeln!(out, "memories");
             for memory in &self.memories {
                 let mapping = if memory.block_ram_cells > 0 {
@@ -190,14 +202,22 @@ impl SynthReport {
 
         let failures = self.failures();
         if failures.is_empty() {
-            let _ = writeln!(out, "checks: no latches, no combinational loops, weight memories in block RAM");
+            let _ = writeln!(
+                out,
+                "checks: no latches, no combinational loops, weight memories in block RAM"
+            );
         } else {
             let _ = writeln!(out, "checks: {} failed", failures.len());
             for failure in failures {
                 let _ = writeln!(out, "  {failure}");
             }
         }
-        let _ = writeln!(out, "tools: {}; {:.1} s", self.tools.join("; "), self.seconds);
+        let _ = writeln!(
+            out,
+            "tools: {}; {:.1} s",
+            self.tools.join("; "),
+            self.seconds
+        );
         out
     }
 }

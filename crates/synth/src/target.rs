@@ -36,7 +36,14 @@ pub struct Part {
 }
 
 const ICE40_SHAPES: &[(u64, u64)] = &[(256, 16), (512, 8), (1024, 4), (2048, 2)];
-const ECP5_SHAPES: &[(u64, u64)] = &[(512, 36), (1024, 18), (2048, 9), (4096, 4), (8192, 2), (16384, 1)];
+const ECP5_SHAPES: &[(u64, u64)] = &[
+    (512, 36),
+    (1024, 18),
+    (2048, 9),
+    (4096, 4),
+    (8192, 2),
+    (16384, 1),
+];
 
 const ICE40_PARTS: &[(&str, Part)] = &[
     (
@@ -156,7 +163,11 @@ impl Target {
             None => Err(SynthError::UnknownDevice {
                 family: family.to_string(),
                 device: device.clone(),
-                known: parts.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
+                known: parts
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }),
         }
     }

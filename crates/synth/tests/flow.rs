@@ -85,14 +85,23 @@ fn generic_clean_design_passes_checks() {
     let build = tempfile::tempdir().unwrap();
     write_design(rtl.path(), CLEAN_DESIGN);
 
-    let report = synthesize(&Config::default(), rtl.path(), &Target::Generic, &options(build.path())).unwrap();
+    let report = synthesize(
+        &Config::default(),
+        rtl.path(),
+        &Target::Generic,
+        &options(build.path()),
+    )
+    .unwrap();
 
     assert!(report.luts > 0, "no LUTs in {:?}", report.cells_by_type);
     assert_eq!(report.flip_flops, 16, "cells: {:?}", report.cells_by_type);
     assert_eq!(report.block_rams, 1, "cells: {:?}", report.cells_by_type);
     assert_eq!(report.memories.len(), 1);
     assert_eq!(report.memories[0].name, "u_wmem.mem");
-    assert_eq!((report.memories[0].words, report.memories[0].width), (256, 16));
+    assert_eq!(
+        (report.memories[0].words, report.memories[0].width),
+        (256, 16)
+    );
     assert!(report.memories[0].synchronous_read);
     assert!(report.memories[0].block_ram_intended);
     assert!(report.checks.memories_in_bram);
@@ -114,13 +123,29 @@ fn generic_faulty_design_names_culprits() {
     let build = tempfile::tempdir().unwrap();
     write_design(rtl.path(), FAULTY_DESIGN);
 
-    let report = synthesize(&Config::default(), rtl.path(), &Target::Generic, &options(build.path())).unwrap();
+    let report = synthesize(
+        &Config::default(),
+        rtl.path(),
+        &Target::Generic,
+        &options(build.path()),
+    )
+    .unwrap();
 
-    assert_eq!(report.checks.latches.len(), 1, "{:?}", report.checks.latches);
+    assert_eq!(
+        report.checks.latches.len(),
+        1,
+        "{:?}",
+        report.checks.latches
+    );
     assert_eq!(report.checks.latches[0].module, "sp_bad");
     assert_eq!(report.checks.latches[0].signal, "hold_q");
 
-    assert_eq!(report.checks.combinational_loops.len(), 1, "{:?}", report.checks.combinational_loops);
+    assert_eq!(
+        report.checks.combinational_loops.len(),
+        1,
+        "{:?}",
+        report.checks.combinational_loops
+    );
     let signals = &report.checks.combinational_loops[0].signals;
     assert!(signals.contains(&"ring_a".to_string()), "{signals:?}");
     assert!(signals.contains(&"ring_b".to_string()), "{signals:?}");
@@ -128,7 +153,11 @@ fn generic_faulty_design_names_culprits() {
     assert!(!report.checks.memories_in_bram);
     let failures = report.failures();
     assert_eq!(failures.len(), 3, "{failures:?}");
-    assert!(failures[0].contains("module sp_bad for signal hold_q"), "{}", failures[0]);
+    assert!(
+        failures[0].contains("module sp_bad for signal hold_q"),
+        "{}",
+        failures[0]
+    );
     assert!(failures[1].contains("ring_a"), "{}", failures[1]);
     assert!(failures[2].contains("vmem"), "{}", failures[2]);
     assert!(failures[2].contains("asynchronous"), "{}", failures[2]);
@@ -147,7 +176,11 @@ fn cached_report_is_reused() {
 
     let first = synthesize(&config, rtl.path(), &Target::Generic, &opts).unwrap();
     let dir = sampleprop_synth::cache_dir(&config, &Target::Generic, &opts);
-    assert!(dir.ends_with(format!("synth/{}-generic", config.digest())), "{}", dir.display());
+    assert!(
+        dir.ends_with(format!("synth/{}-generic", config.digest())),
+        "{}",
+        dir.display()
+    );
     assert!(dir.join("report.json").is_file());
 
     // Same RTL: the stored report comes back without a run, so the log stays absent.
@@ -193,7 +226,10 @@ fn mnist_on_hx8k_is_too_large() {
     let message = error.to_string();
     assert!(message.contains("802816"), "{message}");
     assert!(message.contains("131072 block RAM bits"), "{message}");
-    assert!(!build.path().join("synth").exists(), "no tool should have run");
+    assert!(
+        !build.path().join("synth").exists(),
+        "no tool should have run"
+    );
 }
 
 #[test]
@@ -210,14 +246,23 @@ fn digits_core_fits_hx8k_estimate() {
     .unwrap()
     .unwrap();
     // WMEM 512 x 64 (8 blocks), BMEM 8 x 64 (4 blocks), VMEM 64 x 80 (5 blocks).
-    assert_eq!(sampleprop_synth::check_block_ram(&config, part).unwrap(), 17);
+    assert_eq!(
+        sampleprop_synth::check_block_ram(&config, part).unwrap(),
+        17
+    );
 }
 
 #[test]
 fn missing_file_list_is_explained() {
     let rtl = tempfile::tempdir().unwrap();
     let build = tempfile::tempdir().unwrap();
-    let error = synthesize(&Config::default(), rtl.path(), &Target::Generic, &options(build.path())).unwrap_err();
+    let error = synthesize(
+        &Config::default(),
+        rtl.path(),
+        &Target::Generic,
+        &options(build.path()),
+    )
+    .unwrap_err();
     let message = error.to_string();
     assert!(message.contains("files.f"), "{message}");
     assert!(message.contains("generate the RTL first"), "{message}");
@@ -226,11 +271,29 @@ fn missing_file_list_is_explained() {
 #[test]
 fn target_names_parse() {
     assert_eq!(Target::parse("generic").unwrap(), Target::Generic);
-    assert_eq!(Target::parse("ice40").unwrap(), Target::Ice40 { device: "hx8k".to_string() });
-    assert_eq!(Target::parse("ice40-up5k").unwrap(), Target::Ice40 { device: "up5k".to_string() });
-    assert_eq!(Target::parse("ecp5").unwrap(), Target::Ecp5 { device: "25k".to_string() });
+    assert_eq!(
+        Target::parse("ice40").unwrap(),
+        Target::Ice40 {
+            device: "hx8k".to_string()
+        }
+    );
+    assert_eq!(
+        Target::parse("ice40-up5k").unwrap(),
+        Target::Ice40 {
+            device: "up5k".to_string()
+        }
+    );
+    assert_eq!(
+        Target::parse("ecp5").unwrap(),
+        Target::Ecp5 {
+            device: "25k".to_string()
+        }
+    );
     let error = Target::parse("ice40-lp9k").unwrap_err().to_string();
-    assert!(error.contains("hx8k, up5k") || error.contains("hx1k, hx8k, up5k"), "{error}");
+    assert!(
+        error.contains("hx8k, up5k") || error.contains("hx1k, hx8k, up5k"),
+        "{error}"
+    );
     assert!(Target::parse("virtex").is_err());
 }
 
@@ -250,7 +313,13 @@ fn ice40_clean_design_maps_block_ram() {
     let build = tempfile::tempdir().unwrap();
     write_design(rtl.path(), CLEAN_DESIGN);
 
-    let report = synthesize(&Config::default(), rtl.path(), &target, &options(build.path())).unwrap();
+    let report = synthesize(
+        &Config::default(),
+        rtl.path(),
+        &target,
+        &options(build.path()),
+    )
+    .unwrap();
 
     assert_eq!(report.block_rams, 1, "{:?}", report.cells_by_type);
     assert_eq!(report.memories[0].block_ram_cells, 1);
@@ -263,7 +332,8 @@ fn ice40_clean_design_maps_block_ram() {
 }
 
 /// A small legal configuration: 16 inputs, 8 hidden neurons, 4 outputs, 2 lanes.
-const SMALL_CONFIG: &str = "[network]\ninputs = 16\nhidden = 8\noutputs = 4\n\n[hardware]\nlanes = 2\n";
+const SMALL_CONFIG: &str =
+    "[network]\ninputs = 16\nhidden = 8\noutputs = 4\n\n[hardware]\nlanes = 2\n";
 
 #[test]
 fn generated_small_core_is_clean() {
@@ -283,7 +353,13 @@ fn generated_small_core_is_clean() {
     let files = sampleprop_hdl::generate(&config, &image).unwrap();
     sampleprop_hdl::write_files(&files, rtl.path()).unwrap();
 
-    let report = synthesize(&config, rtl.path(), &Target::Generic, &options(build.path())).unwrap();
+    let report = synthesize(
+        &config,
+        rtl.path(),
+        &Target::Generic,
+        &options(build.path()),
+    )
+    .unwrap();
 
     assert!(report.failures().is_empty(), "{:?}", report.failures());
     assert!(report.checks.latches.is_empty());
@@ -300,7 +376,11 @@ fn generated_small_core_is_clean() {
         assert!(memory.block_ram_intended, "{memory:?}");
         assert!(memory.synchronous_read, "{memory:?}");
     }
-    let wmem = report.memories.iter().find(|memory| memory.name.contains("wmem")).unwrap();
+    let wmem = report
+        .memories
+        .iter()
+        .find(|memory| memory.name.contains("wmem"))
+        .unwrap();
     // I * B words of L * W bits: 16 * 4 words of 2 * 8 bits.
     assert_eq!((wmem.words, wmem.width), (64, 16));
 }
@@ -319,7 +399,13 @@ fn ecp5_clean_design_maps_block_ram() {
     let build = tempfile::tempdir().unwrap();
     write_design(rtl.path(), CLEAN_DESIGN);
 
-    let report = synthesize(&Config::default(), rtl.path(), &target, &options(build.path())).unwrap();
+    let report = synthesize(
+        &Config::default(),
+        rtl.path(),
+        &target,
+        &options(build.path()),
+    )
+    .unwrap();
 
     assert_eq!(report.block_rams, 1, "{:?}", report.cells_by_type);
     assert_eq!(report.memories[0].block_ram_cells, 1);

@@ -6,7 +6,9 @@ use sampleprop_synth::parse;
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -55,7 +57,10 @@ fn nextpnr_report_takes_slowest_clock() {
 fn nextpnr_log_names_overused_resource() {
     let overused = parse::overused_resource(&fixture("nextpnr-io-overuse.log"));
     assert_eq!(overused, Some(("SB_IO".to_string(), 290, 112)));
-    assert_eq!(parse::overused_resource("Info: ICESTORM_LC: 83/ 7680 1%"), None);
+    assert_eq!(
+        parse::overused_resource("Info: ICESTORM_LC: 83/ 7680 1%"),
+        None
+    );
 }
 
 #[test]
@@ -71,7 +76,10 @@ fn loops_list_their_signals() {
     let loops = parse::combinational_loops(&fixture_json("faulty-flat.json")).unwrap();
     assert_eq!(loops.len(), 1, "{loops:?}");
     assert_eq!(loops[0].module, "");
-    assert_eq!(loops[0].signals, vec!["ring_a".to_string(), "ring_b".to_string()]);
+    assert_eq!(
+        loops[0].signals,
+        vec!["ring_a".to_string(), "ring_b".to_string()]
+    );
 }
 
 #[test]
@@ -93,6 +101,12 @@ fn parameters_read_both_encodings() {
 
 #[test]
 fn module_names_lose_paramod_prefix() {
-    assert_eq!(parse::module_display_name("$paramod\\sp_ram_1p\\Words=8"), "sp_ram_1p (Words=8)");
-    assert_eq!(parse::module_display_name("sampleprop_core"), "sampleprop_core");
+    assert_eq!(
+        parse::module_display_name("$paramod\\sp_ram_1p\\Words=8"),
+        "sp_ram_1p (Words=8)"
+    );
+    assert_eq!(
+        parse::module_display_name("sampleprop_core"),
+        "sampleprop_core"
+    );
 }
