@@ -1,5 +1,5 @@
-//! Fault injection: a one-bit change in the generated RTL must be reported at
-//! the example, item and cycle where it first changes the machine's behaviour.
+//! Fault injection: one inverted bit of the W update's rounding draw in the generated RTL
+//! must be reported at the example, item and cycle where it first changes the machine.
 
 mod common;
 
@@ -10,15 +10,19 @@ use sampleprop_model::lfsr::Lfsr;
 use sampleprop_model::trace::{Event, Memory};
 use sampleprop_model::{initial_weights, Core, TraceLevel};
 
-/// The W update's rounding input in the generated core, and the same input with bit 0 inverted.
+/// The W update's rounding input in the generated core.
 const W_ROUNDING: &str = ".x_i(delta_q), .r_i(draws_round[l*R +: R])";
-const W_ROUNDING_FLIPPED: &str = ".x_i(delta_q), .r_i(draws_round[l*R +: R] ^ {{(R-1){1'b0}}, 1'b1})";
+
+/// Returns the W update's rounding input with bit `bit` inverted.
+fn w_rounding_flipped(rounding_bits: u32, bit: u32) -> String {
+    format!(".x_i(delta_q), .r_i(draws_round[l*R +: R] ^ {rounding_bits}'d{})", 1u64 << bit)
+}
 
 /// Predicts, with the model's rules, the first WMEM word of example 0 that the fault changes.
 ///
 /// The rounding draws of W updates come after O (ERROR), O·H (BACKWARD) and H (bias)
 /// draws. Then every row with q_i ≠ 0 takes L draws per word.
-fn first_faulty_word(config: &Config, delta: &[i32], q: &[u32]) -> usize {
+fn first_faulty_word(config: &Config, delta: &[i32], q: &[u32], bit: u32) -> usize {
     let rounding = &config.lfsr.rounding;
     let mut lfsr = Lfsr::new(config.lfsr.width, rounding.polynomial, rounding.seed).unwrap();
     let bits = config.rounding_bits();
@@ -40,7 +44,7 @@ fn first_faulty_word(config: &Config, delta: &[i32], q: &[u32]) -> usize {
                 let x = delta[j] as i64 * q[i] as i64;
                 let old = weights.w[i * hidden + j] as i64;
                 let good = sat(old - stochastic(x, shift, r), w_bits);
-                let bad = sat(old - stochastic(x, shift, r ^ 1), w_bits);
+                let bad = sat(old - stochastic(x, shift, r ^ (1 << bit)), w_bits);
                 changed |= good != bad;
             }
             if changed {
@@ -48,20 +52,26 @@ fn first_faulty_word(config: &Config, delta: &[i32], q: &[u32]) -> usize {
             }
         }
     }
-    panic!("flipping rounding bit 0 changes no W word of example 0; pick another fault");
+    panic!("flipping rounding bit {bit} changes no W word of example 0; pick another fault");
 }
 
 #[test]
 fn flipped_rounding_bit_is_located() {
     let Some(verilator) = common::verilator_or_skip() else { return };
     let config = Config::default();
-    assert!(config.update_shifts().hidden_weight > 0, "the fault needs a positive S_W so bit 0 of r is used");
+    let shift = config.update_shifts().hidden_weight;
+    assert!(shift > 0, "the fault needs a positive S_W so the W update uses bits of r");
+
+    // The top bit the W update uses changes about half of the updates with a non-zero
+    // delta_j q_i; bit 0 would change only about one in 2^(S_W - 1).
+    let bit = shift as u32 - 1;
+    let flipped = w_rounding_flipped(config.rounding_bits(), bit);
 
     let mut files = generate_rtl(&config).unwrap();
     let core = files.iter_mut().find(|f| f.name == "sampleprop_core.v").expect("the generator writes sampleprop_core.v");
     assert_eq!(core.contents.matches(W_ROUNDING).count(), 1, "the W update's rounding input must appear exactly once");
-    core.contents = core.contents.replace(W_ROUNDING, W_ROUNDING_FLIPPED);
-    assert!(core.contents.contains(W_ROUNDING_FLIPPED), "the fault was not applied");
+    core.contents = core.contents.replace(W_ROUNDING, &flipped);
+    assert!(core.contents.contains(&flipped), "the fault was not applied");
 
     // Predict where the fault shows, from the model's own trace of example 0.
     let list = examples(&config, Source::Auto, 1, 0).unwrap();
@@ -69,7 +79,7 @@ fn flipped_rounding_bit_is_located() {
     model.set_trace(TraceLevel::Events);
     model.train_example(&list[0].pixels, list[0].label);
     let trace = model.take_traces().remove(0);
-    let address = first_faulty_word(&config, &trace.delta, &trace.q);
+    let address = first_faulty_word(&config, &trace.delta, &trace.q, bit);
     let cycle = trace
         .events
         .iter()
