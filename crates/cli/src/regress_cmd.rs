@@ -167,3 +167,52 @@ fn rerun_prefix(args: &RegressArgs) -> String {
 fn regress_error(error: RegressError) -> CliError {
     CliError::Usage(error.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: RegressArgs,
+    }
+
+    fn run(arguments: &[&str]) -> Result<(), CliError> {
+        let command = Command::try_parse_from(std::iter::once("regress").chain(arguments.iter().copied())).unwrap();
+        run_regress(&command.args)
+    }
+
+    #[test]
+    fn zero_jobs_is_usage_error() {
+        let error = run(&["--jobs", "0"]).unwrap_err();
+        assert!(error.to_string().starts_with("--jobs 0 is invalid"), "{error}");
+    }
+
+    #[test]
+    fn empty_folder_is_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = run(&[dir.path().to_str().unwrap()]).unwrap_err();
+        assert!(error.to_string().contains("contains no *.toml case file"), "{error}");
+    }
+
+    #[test]
+    fn old_verilator_stops_before_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("verilator");
+        std::fs::write(&path, "#!/bin/sh\necho 'Verilator 4.038 2020-07-11'\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let error = run(&["--verilator", path.to_str().unwrap(), "--filter", "configs/t2", "--exact"]).unwrap_err();
+        assert!(error.to_string().contains("reports version 4.038"), "{error}");
+    }
+
+    #[test]
+    fn rerun_prefix_keeps_changed_options() {
+        let command = Command::try_parse_from(["regress", "--examples", "3", "--out", "my out"]).unwrap();
+        assert_eq!(rerun_prefix(&command.args), "sampleprop regress --examples 3 --out 'my out'");
+        let defaults = Command::try_parse_from(["regress"]).unwrap();
+        assert_eq!(rerun_prefix(&defaults.args), "sampleprop regress");
+    }
+}

@@ -71,6 +71,11 @@ fn value_at(wave: &Wave, id: IdCode, time: u64) -> Option<u64> {
     })
 }
 
+fn find_on_path(program: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+}
+
 #[test]
 fn injected_fault_keeps_evidence() {
     let Some(verilator) = common::verilator_or_skip() else { return };
@@ -140,6 +145,25 @@ fn injected_fault_keeps_evidence() {
 
     // The model writes a W word in the first differing cycle (the fault changes a W update).
     assert_eq!(value_at(&model, model_vars["w_we"], 2 * cycle), Some(1), "model w_we at cycle {cycle}");
+
+    // GTKWave's own reader (vcd2fst) converts both files, and the conversion back
+    // (fst2vcd) keeps the signals and the last time, where GTKWave is installed.
+    match (find_on_path("vcd2fst"), find_on_path("fst2vcd")) {
+        (Some(vcd2fst), Some(fst2vcd)) => {
+            for (name, wave, signal) in [(MODEL_VCD, &model, "w_we"), (RTL_VCD, &rtl, "phase_o")] {
+                let fst = out.path().join(format!("{name}.fst"));
+                let made = std::process::Command::new(&vcd2fst).arg(evidence.join(name)).arg(&fst).output().unwrap();
+                assert!(made.status.success(), "vcd2fst rejects {name}: {}", String::from_utf8_lossy(&made.stderr));
+                let back = std::process::Command::new(&fst2vcd).arg(&fst).output().unwrap();
+                assert!(back.status.success(), "fst2vcd cannot read the FST of {name}");
+                let text = String::from_utf8_lossy(&back.stdout);
+                assert!(text.contains(&format!(" {signal} ")), "GTKWave's reader lost {signal} of {name}");
+                let last = wave.changes.last().unwrap().0;
+                assert!(text.lines().any(|l| l == format!("#{last}")), "GTKWave's reader lost time {last} of {name}");
+            }
+        }
+        _ => eprintln!("vcd2fst or fst2vcd (GTKWave) not on PATH; the VCD files were checked with the vcd crate only"),
+    }
 
     // The JUnit report of this run lists the failure with its time.
     let xml = junit_xml(&results, result.time);
