@@ -43,7 +43,13 @@ fn random_config_toml(rng: &mut Xoshiro256PlusPlus) -> String {
     let range = rng.random_range(if frac == 0 { 1 } else { 0 }..=5u32);
     let index = rng.random_range(2..=(frac + range + 1).min(12));
 
-    let width = rng.random_range(4..=24u32);
+    let hidden_shift = rng.random_range(0..=6u32);
+    let output_shift = rng.random_range(0..=6u32);
+
+    // A rounding draw of R = max(1, largest update shift) bits must fit in one LFSR state;
+    // the largest shift is F_e + t + max(shift) - F_w, at most 12 + 5 + 6 = 23 here.
+    let largest_shift = (error - 2 + train.trailing_zeros() + hidden_shift.max(output_shift)) as i64 - frac as i64;
+    let width = rng.random_range(largest_shift.clamp(4, 24) as u32..=24u32);
     let max_seed = (1u32 << width) - 1;
     let mut seeds: Vec<u32> = Vec::new();
     while seeds.len() < 4 {
@@ -53,8 +59,6 @@ fn random_config_toml(rng: &mut Xoshiro256PlusPlus) -> String {
         }
     }
 
-    let hidden_shift = rng.random_range(0..=6u32);
-    let output_shift = rng.random_range(0..=6u32);
     let estimator = if rng.random::<bool>() { "unbiased" } else { "plugin" };
     let init: u64 = rng.random_range(0..1u64 << 32);
 
