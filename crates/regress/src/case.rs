@@ -16,7 +16,7 @@ pub struct Case {
     pub kind: CaseKind,
 }
 
-/// What a case runs.
+/// The work of a case.
 #[derive(Debug, Clone)]
 pub enum CaseKind {
     /// A unit testbench with vectors computed by the model's rules.
@@ -42,7 +42,7 @@ pub enum CaseKind {
 pub struct RtlPatch {
     /// Generated file name, e.g. `sampleprop_core.v`.
     pub file: String,
-    /// Text that must occur exactly once in that file.
+    /// Text that must occur exactly once in that file (the runner reports an error otherwise).
     pub find: String,
     pub replace: String,
 }
@@ -161,9 +161,9 @@ impl Case {
 
 /// Selects the cases whose name matches `pattern`.
 ///
-/// `*` matches any run of characters and `?` one character. Unless `exact` is set,
-/// the pattern may match any part of the name, so `t2` selects `configs/t2` and
-/// `configs/t256`; with `exact` it must match the whole name.
+/// `*` matches any run of characters and `?` one character. Without `exact` the
+/// pattern may match any part of the name, so `t2` selects `configs/t2` and
+/// `configs/t256`. With `exact` it must match the whole name.
 pub fn filter(cases: Vec<Case>, pattern: &str, exact: bool) -> Result<Vec<Case>, RegressError> {
     let available = cases.len();
     let anchored = if exact { pattern.to_string() } else { format!("*{pattern}*") };

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// recorded in its [`crate::CaseResult`] so the other cases still run.
 #[derive(Debug, thiserror::Error)]
 pub enum RegressError {
-    /// A folder named on the command line holds no `*.toml` case.
+    /// A folder named on the command line contains no `*.toml` case.
     #[error("folder {path} contains no *.toml case file; name a folder of configuration files such as testbenches/configs")]
     EmptyFolder { path: PathBuf },
 

@@ -20,7 +20,7 @@ pub const REPORT: &str = "report.txt";
 pub const MODEL_VCD: &str = "model.vcd";
 pub const RTL_VCD: &str = "rtl.vcd";
 
-/// What every evidence report starts with.
+/// The facts every evidence report starts with.
 pub(crate) struct Evidence<'a> {
     pub case: &'a str,
     pub mismatch: &'a str,

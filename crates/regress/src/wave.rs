@@ -1,9 +1,9 @@
 //! VCD waveforms of a failing window: the model's side written from its event
 //! trace, the RTL's side cut out of Verilator's VCD of the whole run.
 //!
-//! Both files share one time base: cycle c of the failing example spans times
-//! 2c to 2c + 2, and the rising clock edge that ends it is at time 2c + 1
-//! (tb_main.cpp advances time by one unit per clock edge).
+//! Both files share one time base. Cycle c of the failing example spans times
+//! 2c to 2c + 2, and the rising clock edge that ends it is at time 2c + 1,
+//! because tb_main.cpp advances time by one unit per clock edge.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -106,11 +106,11 @@ fn change(value: &Option<Vec<bool>>, width: u32, id: &str) -> String {
 
 /// Writes the model's side of `window` of one example as a VCD.
 ///
-/// Signals (scope `model`): `clk`; `cycle`, the example cycle; `phase`, coded as
-/// `phase_o`; for each layer a one-cycle `spike_*` pulse and the index of the
-/// neuron; for each memory a one-cycle write enable `*_we`, the word address
-/// and the word written (c: every c_k written in the ERROR cycle, field k at
-/// bit k·W). Addresses and data hold their last value between writes.
+/// The scope `model` declares `clk`, `cycle` (the example cycle) and `phase`
+/// (coded as `phase_o`). Each layer has a one-cycle `spike_*` pulse and the index
+/// of the neuron. Each memory has a one-cycle write enable `*_we`, the word
+/// address and the word written; `c_wdata` packs every c_k, field k at bit k·W.
+/// Addresses and data keep their last value between writes.
 pub fn write_model_vcd(out: &Path, config: &Config, trace: &ExampleTrace, window: Window, timescale: &str) -> io::Result<()> {
     let weight = config.widths.weight;
     let lanes = config.hardware.lanes as u32;
@@ -234,7 +234,7 @@ fn apply_event(state: &mut ModelState, c_word: &mut [i32], event: &Event, weight
     }
 }
 
-/// Where an example sits in the RTL's VCD, found from the core's ports.
+/// The position of an example in the RTL's VCD, found from the core's ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RtlExample {
     /// Absolute clock cycle (from the start of simulation) of the example's cycle 0.
@@ -432,8 +432,8 @@ pub fn find_rtl_example(path: &Path, example: u64) -> io::Result<Option<RtlExamp
 /// Copies `window` of an example that starts at `start` from the RTL VCD at `input`
 /// into `output`, with times shifted so that example cycle c spans 2c to 2c + 2.
 ///
-/// The output starts with a `$dumpvars` block holding every signal's value at the
-/// window's first time, so it stands alone in a waveform viewer.
+/// The output starts with a `$dumpvars` block that sets every signal's value at the
+/// window's first time, so a waveform viewer needs no earlier part of the run.
 pub fn window_rtl_vcd(input: &Path, output: &Path, start: RtlExample, window: Window) -> io::Result<()> {
     let mut reader = BufReader::new(File::open(input)?);
     let header = read_header(&mut reader)?;

@@ -93,7 +93,8 @@ fn injected_fault_keeps_evidence() {
         panic!("the fault must fail the case, got {:?}", result.outcome);
     };
     assert!(message.starts_with("example "), "{message}");
-    assert!(message.contains("expected") && message.contains("got"), "{message}");
+    assert!(message.contains("expected"), "{message}");
+    assert!(message.contains("got"), "{message}");
     assert_eq!(evidence, &out.path().join("fault/w-rounding"));
 
     // The report names the mismatch, the first differing cycle and the rerun command.

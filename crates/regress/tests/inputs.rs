@@ -40,7 +40,8 @@ fn malformed_case_rejected() {
     let error = discover(&[dir.path().to_path_buf()], true).unwrap_err();
     assert!(matches!(error, RegressError::InvalidCase { .. }), "{error}");
     let message = error.to_string();
-    assert!(message.contains("bad.toml") && message.contains("widths.weight"), "{message}");
+    assert!(message.contains("bad.toml"), "{message}");
+    assert!(message.contains("widths.weight"), "{message}");
 
     fs::write(dir.path().join("bad.toml"), "[widths\n").unwrap();
     let error = discover(&[dir.path().to_path_buf()], true).unwrap_err();
@@ -101,14 +102,15 @@ fn old_verilator_rejected() {
     let old = script(dir.path(), "verilator", "echo 'Verilator 4.228 2022-01-17 rev v4.228'");
     let error = select_verilator(Some(&old)).unwrap_err();
     assert!(matches!(error, RegressError::VerilatorTooOld { .. }), "{error}");
-    assert!(error.to_string().contains("4.228") && error.to_string().contains("5.006"), "{error}");
+    assert!(error.to_string().contains("4.228"), "{error}");
+    assert!(error.to_string().contains("5.006"), "{error}");
 
     let silent = script(dir.path(), "silent", "echo 'rev vUNKNOWN'");
     let error = select_verilator(Some(&silent)).unwrap_err();
     assert!(error.to_string().contains("unknown"), "{error}");
 }
 
-/// The Debian package (5.006) and the PyPI package in .venv (5.048), where installed.
+/// Returns the Debian package (5.006) and the PyPI package in .venv (5.048) where they are installed.
 fn installed_verilators() -> Vec<(PathBuf, &'static str)> {
     let venv = sampleprop_cosim::repo_root().join(".venv/lib");
     let mut found = Vec::new();

@@ -137,11 +137,13 @@ fn junit_structure_and_counts() {
 
         for case in &suite.children {
             assert_eq!(case.name, "testcase");
-            assert!(case.attributes.contains_key("name") && case.attributes.contains_key("classname"), "{case:?}");
+            assert!(case.attributes.contains_key("name"), "{case:?}");
+            assert!(case.attributes.contains_key("classname"), "{case:?}");
             assert!(case.children.len() <= 1, "a testcase holds at most one failure or error");
             for child in &case.children {
                 assert!(child.name == "failure" || child.name == "error", "unexpected <{}>", child.name);
-                assert!(child.attributes.contains_key("message") && child.attributes.contains_key("type"), "{child:?}");
+                assert!(child.attributes.contains_key("message"), "{child:?}");
+                assert!(child.attributes.contains_key("type"), "{child:?}");
             }
             cases += 1;
         }
