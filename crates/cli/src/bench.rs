@@ -438,7 +438,7 @@ fn measure_verilator(workload: &Workload, examples: usize, optimization: RtlOpti
         examples: report.examples as u64,
         seconds: report.rtl_time.as_secs_f64(),
         cpu_seconds,
-        // The testbench's count includes its reset and idle cycles, which Verilator simulates too.
+        // The PASS line counts the cycles of the examples, which run back to back; reset is not counted.
         cycles: Some(report.rtl_cycles.unwrap_or(report.model_cycles)),
         synaptic_ops: None,
         note: Some(format!(
