@@ -102,6 +102,15 @@ command -v g++ >/dev/null || fail "g++ not found, but Verilator compiles its C++
 command -v make >/dev/null || fail "make not found, but 'verilator --build' runs it; install it with 'apt-get install -y make'"
 command -v perl >/dev/null || fail "perl not found, but the verilator front-end script needs it; install it with 'apt-get install -y perl'"
 
+# ccache lets the many Verilator builds of one test run share the compiled
+# runtime objects; the builder uses it when it is on PATH. It is optional.
+if ! command -v ccache >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    if ! apt-get install -y -qq ccache >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq ccache >/dev/null 2>&1 \
+            || echo "setup-verilator: ccache could not be installed; builds work without it, only slower" >&2
+    fi
+fi
+
 # 1. An explicit choice wins.
 if [[ -n ${VERILATOR:-} ]]; then
     [[ -x $VERILATOR ]] || fail "VERILATOR=$VERILATOR is not an executable file; point it at a verilator binary or unset it"
