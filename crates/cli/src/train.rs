@@ -455,8 +455,9 @@ pub fn run_eval(args: &EvalArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let eval = evaluate(&config, &file.weights, &data.test_images, &data.test_labels)?;
     println!(
-        "sampleprop eval: {} on {} test examples, T_inf = {}: accuracy {:.2} % ({} of {}), {:.0} cycles per inference, {:.2} s",
+        "sampleprop eval: {} on {} {} test examples, T_inf = {}: accuracy {:.2} % ({} of {}), {:.0} cycles per inference, {:.2} s",
         network_name(&config),
+        eval.total,
         args.data.data.as_str(),
         config.samples.inference,
         eval.accuracy() * 100.0,

@@ -1,0 +1,205 @@
+//! End-to-end tests of the `sampleprop` binary: bad input, determinism, resume and full disks.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sampleprop(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sampleprop"))
+        .args(args)
+        .current_dir(dir)
+        .env("SAMPLEPROP_QUIET", "1")
+        .output()
+        .expect("sampleprop runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Asserts a failed run with one error line containing every fragment, and no results folder.
+fn assert_rejected(output: &Output, fragments: &[&str], dir: &Path) {
+    let message = stderr(output);
+    assert!(!output.status.success(), "expected failure, got success: {message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "expected one error line: {message}");
+    for fragment in fragments {
+        assert!(message.contains(fragment), "missing {fragment:?} in: {message}");
+    }
+    assert!(!dir.join("results").exists(), "a failed run must write no file");
+}
+
+fn write_config(dir: &Path, text: &str) -> String {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn invalid_budget_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[samples]\ntrain = 24\n");
+    let output = sampleprop(&["train", "--config", &config, "--epochs", "1"], dir.path());
+    assert_rejected(&output, &["samples.train = 24", "power of two", "such as 16"], dir.path());
+}
+
+#[test]
+fn lanes_not_dividing_hidden_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[network]\nhidden = 30\n[hardware]\nlanes = 4\n");
+    let output = sampleprop(&["train", "--config", &config], dir.path());
+    assert_rejected(&output, &["hardware.lanes = 4", "divide network.hidden = 30"], dir.path());
+}
+
+#[test]
+fn unknown_key_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[widths]\nweigth = 6\n");
+    let output = sampleprop(&["train", "--config", &config], dir.path());
+    assert_rejected(&output, &["config.toml:2:1", "unknown field `weigth`"], dir.path());
+}
+
+#[test]
+fn missing_config_file_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sampleprop(&["info", "--config", "absent.toml"], dir.path());
+    assert_rejected(&output, &["absent.toml", "check the path"], dir.path());
+}
+
+#[test]
+fn missing_mnist_names_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[network]\ninputs = 784\n");
+    let output = sampleprop(&["train", "--config", &config, "--data", "mnist", "--data-dir", "nowhere"], dir.path());
+    assert_rejected(&output, &["nowhere", "make data"], dir.path());
+}
+
+#[test]
+fn input_count_mismatch_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[network]\ninputs = 100\n");
+    let output = sampleprop(&["train", "--config", &config], dir.path());
+    assert_rejected(&output, &["network.inputs = 100", "64 pixels"], dir.path());
+}
+
+#[test]
+fn info_prints_derived_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sampleprop(&["info"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("hidden = 128"), "{text}");
+    assert!(text.contains("# counter      6 bits"), "{text}");
+    assert!(text.contains("cycles per training example"), "{text}");
+}
+
+fn train_weights(dir: &Path, out: &str, extra: &[&str]) -> Vec<u8> {
+    let mut args = vec!["train", "--engine", "model", "--train-limit", "300", "--test-limit", "100", "--out", out];
+    args.extend_from_slice(extra);
+    let output = sampleprop(&args, dir);
+    assert!(output.status.success(), "{}", stderr(&output));
+    std::fs::read(dir.join(out).join("weights.json")).unwrap()
+}
+
+#[test]
+fn weights_identical_across_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = train_weights(dir.path(), "one", &["--epochs", "2", "--threads", "1"]);
+    let two = train_weights(dir.path(), "two", &["--epochs", "2", "--threads", "2"]);
+    assert!(one == two, "weights differ between 1 and 2 threads");
+
+    let again = train_weights(dir.path(), "again", &["--epochs", "2", "--threads", "2"]);
+    assert!(two == again, "weights differ between two identical runs");
+}
+
+#[test]
+fn resume_matches_uninterrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let straight = train_weights(dir.path(), "straight", &["--epochs", "3"]);
+    train_weights(dir.path(), "split", &["--epochs", "1"]);
+    let resumed = train_weights(dir.path(), "split", &["--epochs", "3", "--resume", "split/checkpoint.json"]);
+    assert!(straight == resumed, "resuming after one epoch changed the weights");
+}
+
+#[test]
+fn resume_rejects_foreign_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("other.json"), "{\"format\": \"something-else\"}").unwrap();
+    let output = sampleprop(&["train", "--resume", "other.json"], dir.path());
+    assert_rejected(&output, &["other.json", "something-else", "sampleprop-checkpoint-1"], dir.path());
+}
+
+#[test]
+fn eval_reads_trained_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    train_weights(dir.path(), "run", &["--epochs", "1"]);
+    let output = sampleprop(&["eval", "--weights", "run/weights.json", "--test-limit", "50"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("on 50 digits test examples, T_inf = 32: accuracy"), "{}", stdout(&output));
+}
+
+#[test]
+fn generate_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        let output = sampleprop(&["generate", "--out", out], dir.path());
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let core_a = std::fs::read_to_string(dir.path().join("a/sampleprop_core.v")).unwrap();
+    let core_b = std::fs::read_to_string(dir.path().join("b/sampleprop_core.v")).unwrap();
+    assert_eq!(core_a, core_b);
+    assert!(core_a.contains("Generated by sampleprop-hdl"), "missing generated-file header");
+    assert!(dir.path().join("a/wmem_init.hex").exists());
+}
+
+/// Mounts a 16 KiB tmpfs so that writing a checkpoint fails with "No space left on device".
+struct TinyDisk {
+    path: std::path::PathBuf,
+}
+
+impl TinyDisk {
+    fn mount(path: &Path) -> Option<TinyDisk> {
+        std::fs::create_dir_all(path).ok()?;
+        let status = Command::new("mount").args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"]).arg(path).status().ok()?;
+        status.success().then(|| TinyDisk { path: path.to_path_buf() })
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        Command::new("umount").arg(&self.path).status().ok();
+    }
+}
+
+#[test]
+fn full_disk_keeps_previous_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = TinyDisk::mount(&dir.path().join("tiny")) else {
+        eprintln!("skipped: mounting a tmpfs needs root; the full-disk path is not exercised");
+        return;
+    };
+
+    let out = disk.path.join("run");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("checkpoint.json"), "previous checkpoint").unwrap();
+
+    let output = sampleprop(
+        &["train", "--engine", "model", "--epochs", "1", "--train-limit", "50", "--out", out.to_str().unwrap()],
+        dir.path(),
+    );
+    let message = stderr(&output);
+    assert!(!output.status.success(), "training onto a full disk must fail");
+    assert!(message.contains("checkpoint.json"), "{message}");
+    assert!(message.contains("No space left on device"), "{message}");
+    assert!(message.contains("previous file is unchanged"), "{message}");
+    assert_eq!(std::fs::read_to_string(out.join("checkpoint.json")).unwrap(), "previous checkpoint");
+
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
