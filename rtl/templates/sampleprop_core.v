@@ -344,23 +344,22 @@ module sampleprop_core #(
   wire [O*W-1:0] c_next;
   wire [O*A-1:0] vacc;
 
-  integer ck;
-
   initial begin
     $readmemh(CInitFile, c_q);
   end
 
-  always @(posedge clk_i) begin
-    for (ck = 0; ck < O; ck = ck + 1) begin
-      if (state_q == ST_ERROR) begin
-        c_q[ck] <= c_next[ck*W +: W];
-      end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[ck]) begin
-        c_q[ck] <= host_wdata_i[W-1:0];
+  // One always block per bias, because Verilator 5.006 rejects delayed writes to an array in a loop.
+  generate
+    for (k = 0; k < O; k = k + 1) begin : g_output_bias
+      always @(posedge clk_i) begin
+        if (state_q == ST_ERROR) begin
+          c_q[k] <= c_next[k*W +: W];
+        end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[k]) begin
+          c_q[k] <= host_wdata_i[W-1:0];
+        end
       end
     end
-  end
 
-  generate
     for (k = 0; k < O; k = k + 1) begin : g_output
       reg  [A-1:0] vacc_q;
       wire [A-1:0] c_extended;

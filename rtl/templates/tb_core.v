@@ -80,8 +80,9 @@ module tb_core (
   // ---------------------------------------------------------------------------------------------
   // Plusargs and files.
 
-  reg [8*4096-1:0] stimulus_path;
-  reg [8*4096-1:0] trace_path;
+  // 1000 characters per path: Verilator 5.006 limits a $display argument to 8192 bits.
+  reg [8*1000-1:0] stimulus_path;
+  reg [8*1000-1:0] trace_path;
   integer stimulus_fd;
   integer trace_fd;
   integer examples;

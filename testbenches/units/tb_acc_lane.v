@@ -22,7 +22,7 @@ module tb_acc_lane #(
     .acc_i(acc_in[ACC_BITS-1:0]), .weight_i(weight[W_BITS-1:0]), .acc_o(acc_out)
   );
 
-  reg [8*4096-1:0] path;
+  reg [8*1000-1:0] path;  // Verilator 5.006 limits a $display argument to 8192 bits.
   integer          fd;
   integer          line;
   integer          got;
