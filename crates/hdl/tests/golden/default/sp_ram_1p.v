@@ -22,6 +22,8 @@ module sp_ram_1p #(
     end
   endgenerate
 
+  // Block RAM even when small: Yosys would otherwise put a memory of a few words in flip-flops.
+  (* ram_style = "block" *)
   reg [Width-1:0] mem_q [0:Depth-1];
 
   initial begin
