@@ -442,11 +442,13 @@ pub fn window_rtl_vcd(input: &Path, output: &Path, start: RtlExample, window: Wi
 
     let offset = 2 * start.start_cycle;
     let begin = offset + 2 * window.first;
-    let end = offset + 2 * window.last + 2;
+    // The rising edge that ends the last cycle; the falling edge after it already
+    // carries the next cycle's inputs, so it is written without changes.
+    let end = offset + 2 * window.last + 1;
     let mut current: HashMap<String, String> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut time = 0u64;
-    let mut dumped = false;
+    let mut written: Option<u64> = None;
 
     let dump = |out: &mut BufWriter<File>, current: &HashMap<String, String>, order: &[String]| -> io::Result<()> {
         writeln!(out, "#{}\n$dumpvars", begin - offset)?;
@@ -459,20 +461,22 @@ pub fn window_rtl_vcd(input: &Path, output: &Path, start: RtlExample, window: Wi
     for_each_item(&mut reader, |item| {
         match item {
             Item::Time(t) => {
-                if t > begin && !dumped {
+                if t > begin && written.is_none() {
                     dump(&mut out, &current, &order)?;
-                    dumped = true;
+                    written = Some(begin);
                 }
                 if t > end {
                     return Ok(false);
                 }
                 time = t;
-                if dumped {
-                    writeln!(out, "#{}", t - offset)?;
-                }
             }
             Item::Change(id, value) => {
-                if dumped && time > begin {
+                if time > begin {
+                    // Write a timestamp once, before its first change.
+                    if written != Some(time) {
+                        writeln!(out, "#{}", time - offset)?;
+                        written = Some(time);
+                    }
                     write_change(&mut out, &id, &value)?;
                 }
                 if current.insert(id.clone(), value).is_none() {
@@ -483,9 +487,10 @@ pub fn window_rtl_vcd(input: &Path, output: &Path, start: RtlExample, window: Wi
         }
         Ok(true)
     })?;
-    if !dumped {
+    if written.is_none() {
         dump(&mut out, &current, &order)?;
     }
+    writeln!(out, "#{}", end + 1 - offset)?;
     out.flush()
 }
 
@@ -515,6 +520,65 @@ mod tests {
         assert_eq!(Window::around(5, 10, 100), Window { first: 0, last: 15 });
         assert_eq!(Window::around(95, 10, 100), Window { first: 85, last: 100 });
         assert_eq!(Window::around(500, 10, 100), Window { first: 90, last: 100 });
+    }
+
+    /// Writes a tb_core-like VCD: reset in cycles 0-1, then examples of 3 cycles
+    /// (2 LOAD beats, 1 DONE) back to back, with `phase` counting cycles.
+    fn synthetic_vcd(path: &Path, examples: u64) {
+        let mut text = String::from(
+            "$timescale 1ps $end\n$scope module TOP $end\n$var wire 1 ! clk_i $end\n\
+             $scope module dut $end\n$var wire 1 \" rst_ni $end\n$var wire 1 # in_valid_i $end\n\
+             $var wire 1 $ in_ready_o $end\n$var wire 1 % done_o $end\n$var wire 8 & count [7:0] $end\n\
+             $upscope $end\n$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\n0\"\n0#\n1$\n0%\nb0 &\n$end\n",
+        );
+        let cycles = 2 + 3 * examples;
+        for n in 0..cycles {
+            // Values of cycle n change at time 2n (after the falling edge).
+            let in_example = n >= 2;
+            let position = (n.saturating_sub(2)) % 3;
+            text.push_str(&format!("#{}\n", 2 * n));
+            text.push_str(&format!("{}\"\n", u8::from(in_example)));
+            text.push_str(&format!("{}#\n", u8::from(in_example && position < 2)));
+            text.push_str(&format!("{}$\n", u8::from(!in_example || position < 2)));
+            text.push_str(&format!("{}%\n", u8::from(in_example && position == 2)));
+            text.push_str(&format!("b{:b} &\n", n));
+            text.push_str(&format!("#{}\n1!\n#{}\n0!\n", 2 * n + 1, 2 * n + 2));
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn rtl_examples_found_after_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.vcd");
+        synthetic_vcd(&path, 3);
+        assert_eq!(find_rtl_example(&path, 0).unwrap(), Some(RtlExample { start_cycle: 2 }));
+        assert_eq!(find_rtl_example(&path, 1).unwrap(), Some(RtlExample { start_cycle: 5 }));
+        assert_eq!(find_rtl_example(&path, 2).unwrap(), Some(RtlExample { start_cycle: 8 }));
+        assert_eq!(find_rtl_example(&path, 3).unwrap(), None);
+    }
+
+    #[test]
+    fn rtl_window_is_shifted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.vcd");
+        synthetic_vcd(&path, 3);
+        let out = dir.path().join("window.vcd");
+        window_rtl_vcd(&path, &out, RtlExample { start_cycle: 5 }, Window { first: 1, last: 2 }).unwrap();
+        let text = std::fs::read_to_string(&out).unwrap();
+        let body = &text[text.find("$enddefinitions $end").unwrap()..];
+
+        // Example cycle 1 is absolute cycle 6: the dump at time 2 shows count = 6.
+        assert!(body.contains("#2\n$dumpvars\n"), "{body}");
+        let dump_start = body.find("$dumpvars").unwrap();
+        let dump = &body[dump_start..dump_start + body[dump_start..].find("$end").unwrap()];
+        assert!(dump.contains("b110 &"), "{dump}");
+        assert!(dump.contains("1\""), "{dump}");
+        // Cycle 2 (absolute 7) follows at time 4, its rising edge at 5, and the file ends at 6.
+        assert_eq!(body.matches("#4\n").count(), 1, "one timestamp per time: {body}");
+        assert!(body.contains("b111 &"), "{body}");
+        assert!(body.ends_with("#5\n1!\n#6\n"), "{body}");
+        assert!(!body.contains("b1000 &"), "cycle 3 is outside the window: {body}");
     }
 
     #[test]
