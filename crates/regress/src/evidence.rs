@@ -39,6 +39,8 @@ impl Evidence<'_> {
 }
 
 /// Writes the report of a failing unit testbench and a copy of its vectors.
+// NOTE: unit failures get no VCD; the unit testbench's build spec lives inside the
+// co-simulation crate, which offers no call that runs it with +vcd.
 pub(crate) fn write_unit(evidence: &Evidence, vectors: &Path) -> io::Result<()> {
     evidence.create()?;
     let copy = evidence.dir.join("vectors.hex");
