@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use sampleprop_config::Config;
-use sampleprop_cosim::{cosim, CosimOptions, Optimization, Source};
+use sampleprop_cosim::{cosim, CosimOptions, CosimReport, Optimization, Source};
 use sampleprop_model::{Core, TraceLevel};
 use sampleprop_reference::{Engine, FloatTrainer};
 
@@ -262,7 +262,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<(), CliError> {
 
     match mismatch {
         Some(text) => Err(CliError::Usage(format!(
-            "the RTL and the model differ on the benchmark examples ({text}); run `sampleprop regress` or the cosim tests to locate the difference"
+            "the RTL and the model differ on the benchmark examples ({text}); run `sampleprop cosim --examples 5` to locate the first differing cycle"
         ))),
         None => Ok(()),
     }
@@ -403,7 +403,7 @@ fn measure_verilator(workload: &Workload, examples: usize, optimization: RtlOpti
         source: Source::Digits,
         optimization: optimization.to_cosim(),
         locate_with_events: false,
-        // Without --trace the model builds and runs faster, and the bench writes no VCD.
+        // The bench writes no VCD, so the model is built without --trace.
         vcd_support: false,
         ..CosimOptions::default()
     };
@@ -419,18 +419,40 @@ fn measure_verilator(workload: &Workload, examples: usize, optimization: RtlOpti
         format!("build {:.1} s", warm_up.build_time.as_secs_f64())
     };
 
+    if warm_up.mismatch.is_some() {
+        return verilator_row(workload, &warm_up, None, &build, optimization);
+    }
+
     let children_started = children_cpu_seconds();
     let report = match cosim(&workload.config, examples, &options) {
         Ok(report) => report,
         Err(error) => return (skipped(error), None),
     };
     let cpu_seconds = cpu_elapsed(children_started, children_cpu_seconds());
+    verilator_row(workload, &report, cpu_seconds, &build, optimization)
+}
 
-    let mismatch = report.mismatch.as_ref().map(|m| m.to_string());
-    let verdict = match &mismatch {
-        None => "traces identical to the model".to_string(),
-        Some(text) => format!("traces differ: {text}"),
+/// Turns a co-simulation report into the Verilator row, and the first trace difference if any.
+///
+/// Rates are given only when the traces agree and the testbench printed its PASS line with a
+/// cycle count: a simulation that stopped early would otherwise show a rate for work it never did.
+fn verilator_row(
+    workload: &Workload,
+    report: &CosimReport,
+    cpu_seconds: Option<f64>,
+    build: &str,
+    optimization: RtlOptimization,
+) -> (Row, Option<String>) {
+    let flag = optimization.cxx_flag();
+    if let Some(mismatch) = &report.mismatch {
+        let reason = format!("not timed: the RTL trace differs from the model's ({mismatch}); {build}; {flag} C++");
+        return (Row::skipped("verilator", &workload.name, reason), Some(mismatch.to_string()));
+    }
+    let Some(rtl_cycles) = report.rtl_cycles else {
+        let reason = format!("not timed: the testbench printed no cycle count; {build}; {flag} C++");
+        return (Row::skipped("verilator", &workload.name, reason), None);
     };
+
     let row = Row {
         engine: "verilator".to_string(),
         workload: workload.name.clone(),
@@ -439,15 +461,14 @@ fn measure_verilator(workload: &Workload, examples: usize, optimization: RtlOpti
         seconds: report.rtl_time.as_secs_f64(),
         cpu_seconds,
         // The PASS line counts the cycles of the examples, which run back to back; reset is not counted.
-        cycles: Some(report.rtl_cycles.unwrap_or(report.model_cycles)),
+        cycles: Some(rtl_cycles),
         synaptic_ops: None,
         note: Some(format!(
-            "{verdict}; {} core cycles; {build}; {} C++",
-            report.model_cycles,
-            optimization.cxx_flag()
+            "traces identical to the model; {} core cycles; {build}; {flag} C++",
+            report.model_cycles
         )),
     };
-    (row, mismatch)
+    (row, None)
 }
 
 /// Returns the model / reference ratio of examples per second on one workload.
@@ -675,5 +696,62 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("- model / reference: 3.00 by wall-clock time, 1.50 by CPU time"), "{text}");
+    }
+
+    fn cosim_report(rtl_cycles: Option<u64>, mismatch: Option<sampleprop_cosim::Mismatch>) -> CosimReport {
+        CosimReport {
+            config: "909ee0b951687dbb".to_string(),
+            examples: 300,
+            model_cycles: 3_000_000,
+            rtl_cycles,
+            model_time: std::time::Duration::from_secs(1),
+            rtl_time: std::time::Duration::from_secs(3),
+            build_time: std::time::Duration::ZERO,
+            cached_build: true,
+            build_dir: PathBuf::from("build/cosim"),
+            mismatch,
+            kept_run: None,
+        }
+    }
+
+    #[test]
+    fn verilator_row_rates_agreeing_run() {
+        let workload = digits_workload(1);
+        let report = cosim_report(Some(3_000_000), None);
+        let (row, mismatch) = verilator_row(&workload, &report, Some(1.5), "cached build", RtlOptimization::FastRun);
+
+        assert!(mismatch.is_none());
+        assert_eq!(row.cycles_per_second(), Some(1_000_000.0));
+        assert_eq!(row.cycles_per_cpu_second(), Some(2_000_000.0));
+        assert_eq!(row.examples_per_second(), Some(100.0));
+    }
+
+    #[test]
+    fn verilator_row_untimed_on_mismatch() {
+        let workload = digits_workload(1);
+        let difference = sampleprop_cosim::Mismatch {
+            example: 0,
+            item: "example".to_string(),
+            signal: "presence".to_string(),
+            expected: "present".to_string(),
+            got: "missing".to_string(),
+            first_event: None,
+        };
+        let report = cosim_report(None, Some(difference));
+        let (row, mismatch) = verilator_row(&workload, &report, Some(0.01), "cached build", RtlOptimization::FastRun);
+
+        assert!(mismatch.is_some());
+        assert_eq!(row.cycles_per_second(), None);
+        assert_eq!(row.examples_per_second(), None);
+        assert!(row.note.as_deref().unwrap_or("").starts_with("not timed"), "{:?}", row.note);
+    }
+
+    #[test]
+    fn verilator_row_untimed_without_pass() {
+        let workload = digits_workload(1);
+        let (row, mismatch) = verilator_row(&workload, &cosim_report(None, None), None, "build 1.0 s", RtlOptimization::Balanced);
+
+        assert!(mismatch.is_none());
+        assert_eq!(row.cycles_per_second(), None);
     }
 }
