@@ -7,7 +7,7 @@
 # Verilator row is skipped with the reason; without data/mnist the MNIST rows are.
 # The JSON copy of the results goes to ${SAMPLEPROP_BUILD_DIR:-build}/bench.json.
 #
-# Usage: scripts/bench.sh [extra sampleprop bench options]
+# Usage: scripts/bench.sh [sampleprop bench options, see sampleprop bench --help]
 
 set -euo pipefail
 
@@ -18,13 +18,15 @@ cd "$root"
 cargo build --release --bin sampleprop
 mkdir -p "$build_dir"
 
-# 20,000 digits and 10,000 MNIST examples take a few seconds per engine, and
-# 300 verilated digits examples about 20 s on a loaded 2-core machine.
-target/release/sampleprop bench \
-    --digits-examples 20000 \
-    --mnist-examples 10000 \
-    --mnist-config configs/mnist-784-128.toml \
-    --rtl-examples 300 \
-    --rtl-optimization fast-run \
-    --json "$build_dir/bench.json" \
-    "$@"
+# The defaults of `sampleprop bench` are the documented run: 20,000 digits and
+# 10,000 MNIST examples per engine (a few seconds each) and 300 verilated digits
+# examples built with -O2. Extra options override them; --json replaces the
+# default JSON path.
+json=(--json "$build_dir/bench.json")
+for arg in "$@"; do
+    case $arg in
+        --json|--json=*) json=() ;;
+    esac
+done
+
+target/release/sampleprop bench "${json[@]}" "$@"
