@@ -185,13 +185,23 @@ fn run_cosim(
     let Some(mismatch) = &report.mismatch else {
         return (Outcome::Passed, detail);
     };
-    let message = mismatch.to_string();
+    let mut message = mismatch.to_string();
+    if let Some(line) = report.kept_run.as_deref().and_then(simulator_error) {
+        // A simulator that stopped early (e.g. `Active region did not converge`) explains a missing trace.
+        message.push_str(&format!("; simulator: {line}"));
+    }
     let evidence = Evidence { case: name, mismatch: &message, rerun, dir };
     let outcome = match evidence::write_cosim(&evidence, config, &files, mismatch, &report, opts) {
         Ok(()) => Outcome::Failed { message, evidence: dir.to_path_buf() },
         Err(e) => Outcome::Failed { message: format!("{message}; writing the evidence failed: {e}"), evidence: dir.to_path_buf() },
     };
     (outcome, detail)
+}
+
+/// Returns the first `%Error` or `FAIL` line of the RTL log kept in `run`, if any.
+fn simulator_error(run: &Path) -> Option<String> {
+    let log = fs::read_to_string(run.join("rtl.log")).ok()?;
+    log.lines().find(|l| l.starts_with("%Error") || l.contains(": FAIL")).map(|l| l.trim().to_string())
 }
 
 /// Applies each patch to its file. A patch whose text does not occur exactly once returns an error.

