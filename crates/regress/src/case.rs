@@ -111,7 +111,7 @@ pub fn folder_cases(dir: &Path, folder: Option<PathBuf>) -> Result<Vec<Case>, Re
     };
     let mut cases = Vec::new();
     for path in files {
-        let config = Config::load(&path).map_err(|source| RegressError::InvalidCase { path: path.clone(), source })?;
+        let config = Config::load(&path).map_err(|source| RegressError::InvalidCase { path: path.clone(), source: Box::new(source) })?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         cases.push(Case {
             name: format!("{prefix}/{}", sanitize(&stem)),

@@ -21,7 +21,7 @@ pub enum RegressError {
     InvalidCase {
         path: PathBuf,
         #[source]
-        source: sampleprop_config::ConfigError,
+        source: Box<sampleprop_config::ConfigError>,
     },
 
     /// Two cases would share one name, so their evidence folders would collide.
@@ -54,7 +54,7 @@ pub enum RegressError {
 
     /// Finding Verilator or a build tool failed.
     #[error(transparent)]
-    Cosim(#[from] sampleprop_cosim::CosimError),
+    Cosim(Box<sampleprop_cosim::CosimError>),
 
     /// A file or folder operation failed.
     #[error("cannot {action} {path}: {source}; check that the path exists and is writable")]
@@ -64,6 +64,12 @@ pub enum RegressError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<sampleprop_cosim::CosimError> for RegressError {
+    fn from(error: sampleprop_cosim::CosimError) -> RegressError {
+        RegressError::Cosim(Box::new(error))
+    }
 }
 
 impl RegressError {

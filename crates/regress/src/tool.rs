@@ -67,7 +67,7 @@ fn check_build_tools() -> Result<(), RegressError> {
     for (tool, install) in [("g++", "apt-get install -y g++"), ("make", "apt-get install -y make"), ("perl", "apt-get install -y perl")] {
         if !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()) {
             let missing = CosimError::ToolMissing { tool: tool.to_string(), install: install.to_string() };
-            return Err(RegressError::Cosim(missing));
+            return Err(missing.into());
         }
     }
     Ok(())

@@ -63,7 +63,7 @@ fn find_vars(items: &[ScopeItem], names: &[&str]) -> Option<HashMap<String, IdCo
 
 /// Returns the value of `id` at `time`: its last change at or before that time, as an integer.
 fn value_at(wave: &Wave, id: IdCode, time: u64) -> Option<u64> {
-    let bits = wave.changes.iter().filter(|(t, i, _)| *i == id && *t <= time).last()?.2.clone();
+    let bits = wave.changes.iter().rev().find(|(t, i, _)| *i == id && *t <= time)?.2.clone();
     bits.iter().try_fold(0u64, |acc, bit| match bit {
         Value::V0 => Some(acc << 1),
         Value::V1 => Some((acc << 1) | 1),

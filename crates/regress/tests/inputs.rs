@@ -54,7 +54,7 @@ fn user_folder_adds_cases() {
     let folder = dir.path().join("mine");
     fs::create_dir(&folder).unwrap();
     fs::write(folder.join("small.toml"), common::SMALL).unwrap();
-    let cases = discover(&[folder.clone()], true).unwrap();
+    let cases = discover(std::slice::from_ref(&folder), true).unwrap();
     let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
     assert!(names.contains(&"mine/small"), "{names:?}");
     assert!(names.contains(&"configs/default"), "{names:?}");
