@@ -22,7 +22,7 @@ module tb_acc_lane #(
     .acc_i(acc_in[ACC_BITS-1:0]), .weight_i(weight[W_BITS-1:0]), .acc_o(acc_out)
   );
 
-  reg [8*1000-1:0] path;  // Verilator 5.006 limits a $display argument to 8192 bits.
+  reg [8*1000-1:0] path;  // 1000 characters: a $display argument is limited to 8192 bits in version 5.006.
   integer          fd;
   integer          line;
   integer          got;

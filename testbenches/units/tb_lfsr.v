@@ -27,7 +27,7 @@ module tb_lfsr #(
     .clk_i(clk_i), .rst_ni(rst_n), .count_i(draw_en), .draws_o(draw)
   );
 
-  reg [8*1000-1:0] path;  // Verilator 5.006 limits a $display argument to 8192 bits.
+  reg [8*1000-1:0] path;  // 1000 characters: a $display argument is limited to 8192 bits in version 5.006.
   integer          fd;
   integer          line;
   integer          got;

@@ -21,7 +21,7 @@ module tb_spike #(
     .probability_i(probability[P-1:0]), .draw_i(draw[P-1:0]), .spike_o(spike)
   );
 
-  reg [8*1000-1:0] path;  // Verilator 5.006 limits a $display argument to 8192 bits.
+  reg [8*1000-1:0] path;  // 1000 characters: a $display argument is limited to 8192 bits in version 5.006.
   integer          fd;
   integer          line;
   integer          got;

@@ -25,7 +25,7 @@ module tb_update #(
     .weight_i(weight[W_BITS-1:0]), .x_i(x[X_BITS-1:0]), .r_i(r[R_BITS-1:0]), .result_o(result)
   );
 
-  reg [8*1000-1:0] path;  // Verilator 5.006 limits a $display argument to 8192 bits.
+  reg [8*1000-1:0] path;  // 1000 characters: a $display argument is limited to 8192 bits in version 5.006.
   integer          fd;
   integer          line;
   integer          got;

@@ -33,7 +33,8 @@ module sp_lfsr #(
   reg [Width-1:0] state_q;
 
   // chain holds the state after 0, 1, ..., Steps Galois steps: step(s) = (s >> 1) ^ (s[0] ? Mask : 0).
-  wire [(Steps+1)*Width-1:0] chain;
+  // split_var lets Verilator order the slices; without it version 5.006 iterates the whole chain to settle.
+  wire [(Steps+1)*Width-1:0] chain /* verilator split_var */;
 
   assign chain[Width-1:0] = state_q;
 
@@ -54,11 +55,21 @@ module sp_lfsr #(
     end
   endgenerate
 
+  // after_draws holds the state after 0, 1, ..., Draws draws; only it is indexed by count_i,
+  // so every slice of chain stays static.
+  wire [(Draws+1)*Width-1:0] after_draws;
+
+  generate
+    for (d = 0; d <= Draws; d = d + 1) begin : g_after
+      assign after_draws[d*Width +: Width] = chain[d*DrawBits*Width +: Width];
+    end
+  endgenerate
+
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= SEED;
     end else begin
-      state_q <= chain[count_i*DrawBits*Width +: Width];
+      state_q <= after_draws[count_i*Width +: Width];
     end
   end
 

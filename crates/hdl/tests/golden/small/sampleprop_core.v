@@ -348,18 +348,22 @@ module sampleprop_core #(
     $readmemh(CInitFile, c_q);
   end
 
-  // One always block per bias, because Verilator 5.006 rejects delayed writes to an array in a loop.
-  generate
-    for (k = 0; k < O; k = k + 1) begin : g_output_bias
-      always @(posedge clk_i) begin
-        if (state_q == ST_ERROR) begin
-          c_q[k] <= c_next[k*W +: W];
-        end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[k]) begin
-          c_q[k] <= host_wdata_i[W-1:0];
-        end
-      end
+  // The writes are unrolled with constant indices: Verilator 5.006 rejects delayed writes to an
+  // array inside a for loop, and one process per element makes Verilator's scheduling fail to settle.
+  always @(posedge clk_i) begin
+    if (state_q == ST_ERROR) begin
+      c_q[0] <= c_next[0*W +: W];
+    end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[0]) begin
+      c_q[0] <= host_wdata_i[W-1:0];
     end
+    if (state_q == ST_ERROR) begin
+      c_q[1] <= c_next[1*W +: W];
+    end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[1]) begin
+      c_q[1] <= host_wdata_i[W-1:0];
+    end
+  end
 
+  generate
     for (k = 0; k < O; k = k + 1) begin : g_output
       reg  [A-1:0] vacc_q;
       wire [A-1:0] c_extended;
@@ -458,7 +462,7 @@ module sampleprop_core #(
 
   reg  [C-1:0]        n_sel;
   wire [P-1:0]        derivative;
-  wire [(O+1)*G_BITS-1:0] g_partial;
+  wire [(O+1)*G_BITS-1:0] g_partial /* verilator split_var */;  // split so Verilator orders the partial sums
   wire [O*W-1:0]      v_next;
 
   always @* begin
