@@ -18,7 +18,7 @@ use sampleprop_reference::{Engine, FloatTrainer};
 use crate::output::write_atomic;
 use crate::{CliError, ConfigArgs, DataName};
 
-/// Which engines `train` runs.
+/// Engine selection of `train`.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum EngineChoice {
     /// The bit-exact fixed-point model, then the float reference and the exact-backprop baseline.
@@ -324,7 +324,7 @@ fn train_model(
         None => (Core::new(config), 0, Vec::new()),
     };
     if start >= args.epochs {
-        println!("checkpoint already holds {start} epochs; nothing to train (raise --epochs)");
+        println!("checkpoint already contains {start} epochs; nothing to train (raise --epochs)");
     }
 
     for epoch in start..args.epochs {

@@ -21,7 +21,7 @@ pub use lfsr_taps::{default_polynomial, is_maximal_length, LFSR_WIDTHS};
 /// Error raised while reading or validating a configuration.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// A key holds a value outside its legal range.
+    /// A key has a value outside its legal range.
     #[error("{origin}: {key} = {value} is invalid: {rule}; {fix}")]
     Invalid {
         origin: String,

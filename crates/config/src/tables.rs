@@ -5,7 +5,7 @@ use crate::{Config, Estimator};
 impl Config {
     /// Returns the sigmoid table: 2^sigmoid_index entries of P-bit firing probabilities.
     ///
-    /// Entry a holds the logistic function at the centre of its bin, rounded to
+    /// Entry a contains the logistic function at the centre of its bin, rounded to
     /// nearest and clamped to [0, 2^P - 1]. `libm::exp` makes it identical on every machine.
     pub fn sigmoid_table(&self) -> Vec<u32> {
         let s = self.widths.sigmoid_index as i32;
