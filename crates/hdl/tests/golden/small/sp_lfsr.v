@@ -18,7 +18,6 @@ module sp_lfsr #(
 );
 
   localparam integer CountBits = $clog2(Draws + 1);
-  localparam integer Steps     = Draws * DrawBits;
   localparam [Width-1:0] MASK  = Mask[Width-1:0];
   localparam [Width-1:0] SEED  = Seed[Width-1:0];
 
@@ -32,44 +31,43 @@ module sp_lfsr #(
 
   reg [Width-1:0] state_q;
 
-  // chain holds the state after 0, 1, ..., Steps Galois steps: step(s) = (s >> 1) ^ (s[0] ? Mask : 0).
-  // split_var lets Verilator order the slices; without it version 5.006 iterates the whole chain to settle.
-  wire [(Steps+1)*Width-1:0] chain /* verilator split_var */;
-
-  assign chain[Width-1:0] = state_q;
-
-  genvar s;
-  generate
-    for (s = 0; s < Steps; s = s + 1) begin : g_step
-      wire [Width-1:0] current = chain[s*Width +: Width];
-
-      assign chain[(s+1)*Width +: Width] = {1'b0, current[Width-1:1]} ^ ({Width{current[0]}} & MASK);
+  // Returns the state after DrawBits Galois steps: step(s) = (s >> 1) ^ (s[0] ? Mask : 0).
+  function [Width-1:0] advance;
+    input [Width-1:0] state;
+    integer step;
+    begin
+      advance = state;
+      for (step = 0; step < DrawBits; step = step + 1) begin
+        advance = {1'b0, advance[Width-1:1]} ^ ({Width{advance[0]}} & MASK);
+      end
     end
-  endgenerate
+  endfunction
 
-  // Draw d returns the low DrawBits bits of the state after (d + 1) * DrawBits steps.
+  // after_draws holds the state after 0, 1, ..., Draws draws. One generate stage per draw keeps the
+  // generate loop short (Verilator 5.006 caps generate loops at 16 times --unroll-count), and
+  // split_var lets Verilator order the stages instead of iterating the whole vector to settle.
+  wire [(Draws+1)*Width-1:0] after_draws /* verilator split_var */;
+
+  assign after_draws[Width-1:0] = state_q;
+
   genvar d;
   generate
     for (d = 0; d < Draws; d = d + 1) begin : g_draw
-      assign draws_o[d*DrawBits +: DrawBits] = chain[(d+1)*DrawBits*Width +: DrawBits];
+      wire [Width-1:0] next = advance(after_draws[d*Width +: Width]);
+
+      assign after_draws[(d+1)*Width +: Width] = next;
+      assign draws_o[d*DrawBits +: DrawBits]    = next[DrawBits-1:0];
     end
   endgenerate
 
-  // after_draws holds the state after 0, 1, ..., Draws draws; only it is indexed by count_i,
-  // so every slice of chain stays static.
-  wire [(Draws+1)*Width-1:0] after_draws;
-
-  generate
-    for (d = 0; d <= Draws; d = d + 1) begin : g_after
-      assign after_draws[d*Width +: Width] = chain[d*DrawBits*Width +: Width];
-    end
-  endgenerate
+  // The selected stage goes through its own vector, so every slice of after_draws stays static.
+  wire [(Draws+1)*Width-1:0] stage_select = after_draws;
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= SEED;
     end else begin
-      state_q <= after_draws[count_i*Width +: Width];
+      state_q <= stage_select[count_i*Width +: Width];
     end
   end
 
