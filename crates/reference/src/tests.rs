@@ -7,6 +7,7 @@ fn tiny_config(samples: u32, seed: u64) -> Config {
     let text = format!(
         "[network]\ninputs = 8\nhidden = 4\noutputs = 3\n\
          [samples]\ntrain = {samples}\ninference = {samples}\n\
+         [learning]\nhidden_shift = 3\noutput_shift = 3\n\
          [hardware]\nlanes = 4\n[seeds]\ninit = {seed}\n"
     );
     Config::from_toml_str(&text, "test").unwrap()
@@ -17,7 +18,7 @@ const TINY_PIXELS: [u16; 8] = [0, 40, 200, 255, 90, 130, 10, 170];
 
 #[test]
 fn init_within_fan_in_limits() {
-    let config = Config::default();
+    let config = Config::from_toml_str("[network]\nhidden = 64\n", "test").unwrap();
     let trainer = FloatTrainer::new(&config, Engine::Sampled);
     let params = trainer.parameters();
     let limit_w = 1.0 / 64f64.sqrt();
