@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use sampleprop_explore::{merge, report, sweep, BaseConfig, CoreEvaluator, Grid, Plan, Shard, SweepOptions};
+use sampleprop_explore::{merge, report, sweep, BaseConfig, CoreEvaluator, CostSource, Grid, Plan, Shard, SweepOptions};
+use sampleprop_synth::{toolchain, Target};
+
+use crate::synth_cmd::SynthCost;
 
 use crate::{CliError, DataName};
 
@@ -60,6 +63,10 @@ struct SweepRunArgs {
     /// Worker threads (results do not depend on it) [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
+
+    /// Add LUTs, flip-flops, block RAMs and Fmax from Yosys for this target (generic, ice40, ecp5, ...).
+    #[arg(long, value_name = "TARGET")]
+    synth: Option<String>,
 }
 
 #[derive(Args)]
@@ -100,6 +107,14 @@ pub fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
         Some(path) => BaseConfig::load(path)?,
         None => BaseConfig::defaults(),
     };
+    let cost = match &run.synth {
+        Some(target) => {
+            let target = Target::parse(target)?;
+            toolchain(&target)?;
+            Some(SynthCost { target })
+        }
+        None => None,
+    };
     let plan = Plan::new(&grid, &base)?;
     let evaluator = CoreEvaluator::new(&plan)?;
 
@@ -110,7 +125,7 @@ pub fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
     options.threads = run.threads;
     options.progress = std::env::var_os("SAMPLEPROP_QUIET").is_none();
 
-    let summary = sweep(&plan, &evaluator, None, &options)?;
+    let summary = sweep(&plan, &evaluator, cost.as_ref().map(|c| c as &dyn CostSource), &options)?;
     println!(
         "shard {}: {} points, {} already present, {} run in {:.1} s; {} rows in {}",
         options.shard,

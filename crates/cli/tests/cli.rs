@@ -203,3 +203,40 @@ fn full_disk_keeps_previous_results() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
 }
+
+#[test]
+fn sweep_adds_synthesis_columns() {
+    let has_yosys = Command::new("yosys").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !has_yosys {
+        assert!(std::env::var_os("SAMPLEPROP_REQUIRE_TOOLS").is_none(), "SAMPLEPROP_REQUIRE_TOOLS is set but yosys is missing");
+        eprintln!("skipped: yosys not found; run scripts/setup-synth.sh");
+        return;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let grid = dir.path().join("grid.toml");
+    std::fs::write(
+        &grid,
+        "\"network.hidden\" = [8]\n\"hardware.lanes\" = [4]\n[run]\nepochs = 1\ntrain_limit = 50\ntest_limit = 20\nreferences = false\n",
+    )
+    .unwrap();
+    let output = sampleprop(&["sweep", "--grid", grid.to_str().unwrap(), "--out", "sweep", "--synth", "generic"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let csv = std::fs::read_to_string(dir.path().join("sweep/results.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert!(column("luts").parse::<u64>().unwrap() > 0, "{csv}");
+    assert!(column("flip_flops").parse::<u64>().unwrap() > 0, "{csv}");
+}
+
+#[test]
+fn sweep_rejects_unknown_synthesis_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = dir.path().join("grid.toml");
+    std::fs::write(&grid, "\"network.hidden\" = [8]\n\"hardware.lanes\" = [4]\n").unwrap();
+    let output = sampleprop(&["sweep", "--grid", grid.to_str().unwrap(), "--synth", "ice99"], dir.path());
+    assert_rejected(&output, &["ice99", "generic, ice40"], dir.path());
+}
