@@ -27,6 +27,11 @@ pub struct CosimArgs {
 
 pub fn run_cosim(args: &CosimArgs) -> Result<(), CliError> {
     let config = args.config.load()?;
+    if args.examples + args.inference == 0 {
+        return Err(CliError::Usage(
+            "--examples 0 with --inference 0 compares nothing; pass --examples 1 or more (or --inference N)".to_string(),
+        ));
+    }
     let options = CosimOptions { inference_examples: args.inference, vcd: args.vcd.clone(), ..CosimOptions::default() };
     let report = cosim(&config, args.examples, &options)?;
     print!("{}", describe(&report));

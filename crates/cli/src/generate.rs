@@ -20,6 +20,12 @@ pub struct GenerateArgs {
 
 pub fn run_generate(args: &GenerateArgs) -> Result<(), CliError> {
     let config = args.config.load()?;
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(CliError::Usage(format!(
+            "--out {} is an existing file, not a folder; pass a folder path (it is created if missing)",
+            args.out.display()
+        )));
+    }
     let weights = initial_weights(&config);
     let image = MemoryImage { w: &weights.w, b: &weights.b, v: &weights.v, c: &weights.c };
     let files = generate(&config, &image)?;

@@ -58,6 +58,10 @@ pub struct TrainArgs {
     /// Worker threads for evaluation (results do not depend on it) [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
+
+    /// Replace the results of a different run already in the output folder.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(Args)]
@@ -257,6 +261,7 @@ pub fn run_train(args: &TrainArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("results/train-{}", config.digest())));
+    check_output_folder(&out, &config, args)?;
     let quiet = std::env::var_os("SAMPLEPROP_QUIET").is_some();
 
     println!(
@@ -304,6 +309,28 @@ pub fn run_train(args: &TrainArgs) -> Result<(), CliError> {
     }
     println!("results in {}", out.display());
     Ok(())
+}
+
+/// Rejects an output folder that holds the results of a different run, unless --overwrite or --resume says so.
+///
+/// Rerunning the same configuration, data and epoch count is allowed: it reproduces the same bits.
+fn check_output_folder(out: &Path, config: &Config, args: &TrainArgs) -> Result<(), CliError> {
+    let existing = out.join("checkpoint.json");
+    if args.overwrite || args.resume.is_some() || !existing.exists() {
+        return Ok(());
+    }
+    let same_run = read_checkpoint(&existing).is_ok_and(|c| {
+        c.digest == config.digest() && c.epochs_done == args.epochs && c.data == args.data.data.as_str()
+    });
+    if same_run {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{} already contains the results of a different run (configuration, data or epoch count); \
+         pass --resume {} to continue it, --out DIR for a new folder, or --overwrite to replace it",
+        out.display(),
+        existing.display()
+    )))
 }
 
 fn network_name(config: &Config) -> String {
@@ -430,10 +457,13 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str, format: &str
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         CliError::Usage(format!("{what} {} is not valid JSON ({e}); pass a file written by sampleprop train", path.display()))
     })?;
-    let found = value.get("format").and_then(|f| f.as_str()).unwrap_or("none");
-    if found != format {
+    let found = match value.get("format").and_then(|f| f.as_str()) {
+        Some(found) => format!("has format \"{found}\""),
+        None => "has no \"format\" field".to_string(),
+    };
+    if value.get("format").and_then(|f| f.as_str()) != Some(format) {
         return Err(CliError::Usage(format!(
-            "{} has format \"{found}\", expected \"{format}\"; pass the {what} written by sampleprop train",
+            "{} {found}, expected \"{format}\"; pass the {what} written by sampleprop train",
             path.display()
         )));
     }

@@ -186,7 +186,7 @@ fn full_disk_keeps_previous_results() {
     std::fs::write(out.join("checkpoint.json"), "previous checkpoint").unwrap();
 
     let output = sampleprop(
-        &["train", "--engine", "model", "--epochs", "1", "--train-limit", "50", "--out", out.to_str().unwrap()],
+        &["train", "--engine", "model", "--epochs", "1", "--train-limit", "50", "--overwrite", "--out", out.to_str().unwrap()],
         dir.path(),
     );
     let message = stderr(&output);
@@ -239,4 +239,51 @@ fn sweep_rejects_unknown_synthesis_target() {
     std::fs::write(&grid, "\"network.hidden\" = [8]\n\"hardware.lanes\" = [4]\n").unwrap();
     let output = sampleprop(&["sweep", "--grid", grid.to_str().unwrap(), "--synth", "ice99"], dir.path());
     assert_rejected(&output, &["ice99", "generic, ice40"], dir.path());
+}
+
+#[test]
+fn different_run_keeps_previous_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = train_weights(dir.path(), "run", &["--epochs", "2"]);
+
+    let output = sampleprop(
+        &["train", "--engine", "model", "--train-limit", "300", "--test-limit", "100", "--out", "run", "--epochs", "1"],
+        dir.path(),
+    );
+    let message = stderr(&output);
+    assert!(!output.status.success(), "a shorter run must not replace the results silently");
+    assert!(message.contains("already contains the results of a different run"), "{message}");
+    assert!(message.contains("--overwrite"), "{message}");
+    assert!(std::fs::read(dir.path().join("run/weights.json")).unwrap() == first, "previous weights changed");
+
+    let again = train_weights(dir.path(), "run", &["--epochs", "2"]);
+    assert!(again == first, "the identical rerun must reproduce the same weights");
+
+    let replaced = train_weights(dir.path(), "run", &["--epochs", "1", "--overwrite"]);
+    assert!(replaced != first, "--overwrite must replace the results");
+}
+
+#[test]
+fn cosim_without_examples_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sampleprop(&["cosim", "--examples", "0"], dir.path());
+    assert_rejected(&output, &["--examples 0", "compares nothing"], dir.path());
+    assert!(!dir.path().join("build").exists(), "nothing may be built");
+}
+
+#[test]
+fn generate_onto_file_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("afile"), "keep").unwrap();
+    let output = sampleprop(&["generate", "--out", "afile"], dir.path());
+    assert_rejected(&output, &["afile is an existing file, not a folder"], dir.path());
+    assert_eq!(std::fs::read_to_string(dir.path().join("afile")).unwrap(), "keep");
+}
+
+#[test]
+fn weights_without_format_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rand.json"), "{\"a\": 1}").unwrap();
+    let output = sampleprop(&["eval", "--weights", "rand.json"], dir.path());
+    assert_rejected(&output, &["rand.json has no \"format\" field", "sampleprop-weights-1"], dir.path());
 }

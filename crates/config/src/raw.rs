@@ -335,7 +335,7 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
 
     let lanes = c.range("hardware.lanes", raw.hardware.lanes, 8, 1, 1024)? as usize;
     if network.hidden % lanes != 0 {
-        let divisors: Vec<String> = (1..=network.hidden.min(64))
+        let divisors: Vec<String> = (1..=network.hidden)
             .filter(|d| network.hidden % d == 0)
             .map(|d| d.to_string())
             .collect();

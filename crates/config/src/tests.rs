@@ -56,6 +56,9 @@ fn lanes_must_divide_hidden() {
     assert!(message.contains("hardware.lanes = 4"), "{message}");
     assert!(message.contains("divide network.hidden = 30"), "{message}");
     assert!(message.contains("1, 2, 3, 5, 6, 10, 15, 30"), "{message}");
+
+    let wide = error_of("[hardware]\nlanes = 3\n");
+    assert!(wide.contains("1, 2, 4, 8, 16, 32, 64, 128"), "{wide}");
 }
 
 #[test]
