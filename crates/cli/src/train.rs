@@ -5,9 +5,6 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use sampleprop_config::Config;
@@ -187,13 +184,9 @@ fn set_threads(threads: Option<usize>) {
     }
 }
 
-/// Returns the order of the training examples in `epoch` (0-based): a fresh, seeded shuffle.
+/// Returns the order of the training examples in `epoch` (0-based), the same order the sweeps use.
 fn epoch_order(config: &Config, epoch: usize, count: usize) -> Vec<usize> {
-    let seed = config.seeds.init ^ (epoch as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut order: Vec<usize> = (0..count).collect();
-    order.shuffle(&mut rng);
-    order
+    sampleprop_data::epoch_order(config.seeds.init, epoch, count)
 }
 
 fn progress(count: usize, label: &str, quiet: bool) -> ProgressBar {

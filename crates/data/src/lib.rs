@@ -7,12 +7,14 @@
 mod digits;
 mod error;
 mod idx;
+mod order;
 
 use std::path::Path;
 
 pub use digits::{digits, DIGITS_SHA256};
 pub use error::DataError;
 pub use idx::{load_idx, load_idx_dir, read_idx_images, read_idx_labels};
+pub use order::epoch_order;
 
 /// Folder where the Debian package `dataset-fashion-mnist` installs its IDX files.
 pub const FASHION_SYSTEM_DIR: &str = "/usr/share/datasets/fashion-mnist";

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use sampleprop_data::{load_named, Dataset};
+use sampleprop_data::{epoch_order, load_named, Dataset};
 use sampleprop_model::{evaluate, Core, TraceLevel};
 use sampleprop_reference::{Engine, FloatTrainer};
 
@@ -21,7 +21,8 @@ struct Quantized {
 /// Trains each job on the data set of the `[run]` table and measures it.
 ///
 /// The data set is loaded once and quantized once per pixel width that the
-/// plan uses. Training visits the training split in order, `epochs` times.
+/// plan uses. Each epoch visits the training split in the order of `sampleprop_data::epoch_order`,
+/// as `sampleprop train` does, so a sweep point and a training run of the same configuration agree.
 pub struct CoreEvaluator {
     run: RunSettings,
     quantized: BTreeMap<u32, Quantized>,
@@ -61,8 +62,9 @@ impl CoreEvaluator {
         let mut cycles = 0u64;
         let mut operations = 0u64;
         let mut examples = 0u64;
-        for _ in 0..self.run.epochs {
-            for (pixels, &label) in data.train_images.iter().zip(&data.train_labels) {
+        for epoch in 0..self.run.epochs as usize {
+            for index in epoch_order(config.seeds.init, epoch, data.train_images.len()) {
+                let (pixels, label) = (&data.train_images[index], data.train_labels[index]);
                 let result = core.train_example(pixels, label as usize);
                 let hidden_spikes: u64 = core.take_traces().iter().flat_map(|t| t.n.iter()).map(|&n| n as u64).sum();
                 cycles += result.cycles;
@@ -87,9 +89,9 @@ impl CoreEvaluator {
 impl CoreEvaluator {
     fn reference(&self, job: &Job, data: &Quantized, engine: Engine) -> Metrics {
         let mut trainer = FloatTrainer::new(&job.config, engine);
-        for _ in 0..self.run.epochs {
-            for (pixels, &label) in data.train_images.iter().zip(&data.train_labels) {
-                trainer.train_example(pixels, label as usize);
+        for epoch in 0..self.run.epochs as usize {
+            for index in epoch_order(job.config.seeds.init, epoch, data.train_images.len()) {
+                trainer.train_example(&data.train_images[index], data.train_labels[index] as usize);
             }
         }
 
