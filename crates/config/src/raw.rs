@@ -270,10 +270,17 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
 
     let widths = Widths { pixel, weight, weight_integer, accumulator, error, sigmoid_index, sigmoid_range, counter };
 
+    // The default width is 16, wider when a spike draw (P bits) or a rounding draw (the largest
+    // update shift) needs more; the learning-rate shifts are read here for that.
+    let hidden_shift = c.range("learning.hidden_shift", raw.learning.hidden_shift, 4, 0, 16)? as i64;
+    let output_shift = c.range("learning.output_shift", raw.learning.output_shift, 4, 0, 16)? as i64;
+    let largest_shift = (error as i64 - 2) + samples.train.trailing_zeros() as i64 + hidden_shift.max(output_shift)
+        - weight_frac as i64;
+    let width_default = 16i64.max(pixel as i64).max(largest_shift).min(*LFSR_WIDTHS.end() as i64);
     let lfsr_width = c.range(
         "lfsr.width",
         raw.lfsr.width,
-        16,
+        width_default,
         *LFSR_WIDTHS.start() as i64,
         *LFSR_WIDTHS.end() as i64,
     )? as u32;
@@ -328,8 +335,8 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
             )
         })?;
     let learning = Learning {
-        hidden_shift: c.range("learning.hidden_shift", raw.learning.hidden_shift, 4, 0, 16)? as u32,
-        output_shift: c.range("learning.output_shift", raw.learning.output_shift, 4, 0, 16)? as u32,
+        hidden_shift: hidden_shift as u32,
+        output_shift: output_shift as u32,
         estimator,
     };
 

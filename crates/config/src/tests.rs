@@ -180,3 +180,15 @@ fn sigmoid_index_default_follows_weight_fraction() {
     assert!(message.contains("widths.sigmoid_index = 8"), "{message}");
     assert!(message.contains("set widths.sigmoid_index to 6 or less"), "{message}");
 }
+
+#[test]
+fn lfsr_width_default_fits_rounding_draw() {
+    let wide = Config::from_toml_str("[samples]\ntrain = 32\n[widths]\nweight = 4\n", "t").unwrap();
+    assert_eq!(wide.rounding_bits(), 17);
+    assert_eq!(wide.lfsr.width, 17);
+    assert_eq!(Config::default().lfsr.width, 16);
+
+    let message = error_of("[samples]\ntrain = 32\n[widths]\nweight = 4\n[lfsr]\nwidth = 16\n");
+    assert!(message.contains("lfsr.width = 16"), "{message}");
+    assert!(message.contains("needs 17 bits"), "{message}");
+}
