@@ -304,7 +304,7 @@ pub fn run_train(args: &TrainArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Rejects an output folder that holds the results of a different run, unless --overwrite or --resume says so.
+/// Rejects an output folder that contains the results of a different run, unless --overwrite or --resume is given.
 ///
 /// Rerunning the same configuration, data and epoch count is allowed: it reproduces the same bits.
 fn check_output_folder(out: &Path, config: &Config, args: &TrainArgs) -> Result<(), CliError> {

@@ -408,7 +408,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, ExploreErro
 
     std::fs::create_dir_all(out).map_err(|e| ExploreError::io("create output directory", out, e))?;
     if read_header(out)?.is_some() && !inputs.iter().any(|d| d == out) {
-        return Err(ExploreError::results(out, "the output directory already holds a sweep", "choose an empty --out directory"));
+        return Err(ExploreError::results(out, "the output directory already contains a sweep", "choose an empty --out directory"));
     }
     header.shard = Shard::ALL;
     let text = serde_json::to_string_pretty(&header).expect("header serializes");
