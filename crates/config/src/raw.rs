@@ -270,8 +270,8 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
 
     let widths = Widths { pixel, weight, weight_integer, accumulator, error, sigmoid_index, sigmoid_range, counter };
 
-    // The default width is 16, wider when a spike draw (P bits) or a rounding draw (the largest
-    // update shift) needs more; the learning-rate shifts are read here for that.
+    // The default width is 16, or wider when a spike draw (P bits) or a rounding draw (the largest
+    // update shift) needs more. The learning-rate shifts are read here because that shift uses them.
     let hidden_shift = c.range("learning.hidden_shift", raw.learning.hidden_shift, 4, 0, 16)? as i64;
     let output_shift = c.range("learning.output_shift", raw.learning.output_shift, 4, 0, 16)? as i64;
     let largest_shift = (error as i64 - 2) + samples.train.trailing_zeros() as i64 + hidden_shift.max(output_shift)

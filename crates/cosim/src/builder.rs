@@ -102,9 +102,9 @@ fn verilator_args(spec: &BuildSpec) -> Vec<String> {
         "--unroll-count".into(),
         "8".into(),
         // The C++ optimization level of the model (Verilator's own optimizations stay at their
-        // default). CFG_CXXFLAGS_PCH_I names the flag that includes the precompiled header; the
-        // PyPI 5.048 build leaves it empty, which breaks every multi-file model, and setting it is
-        // harmless where it is already set.
+        // default). CFG_CXXFLAGS_PCH_I names the flag that includes the precompiled header. The
+        // PyPI 5.048 build leaves it empty, which breaks every multi-file model, so it is set
+        // here; setting it is harmless where it is already set.
         "-MAKEFLAGS".into(),
         format!(
             "OPT_FAST={0} OPT_SLOW={0} OPT_GLOBAL={0} CFG_CXXFLAGS_PCH_I=-include{1}",

@@ -27,7 +27,7 @@ pub struct Event {
     pub what: String,
 }
 
-/// Everything a trace says about one example.
+/// The summary items and events of one example in a trace.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExampleRecord {
     pub index: u64,

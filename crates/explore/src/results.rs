@@ -103,8 +103,8 @@ pub fn read_header(dir: &Path) -> Result<Option<Header>, ExploreError> {
 
 /// Reads every complete row of `results.jsonl`, in file order.
 ///
-/// A last line without its newline is a write cut short by a kill and is
-/// dropped; any other unreadable line is an error naming its line number.
+/// A last line without its newline is a write cut short by a kill, so it is
+/// dropped. Any other unreadable line is an error naming its line number.
 pub fn read_rows(dir: &Path) -> Result<Vec<Row>, ExploreError> {
     let path = dir.join(JSONL_FILE);
     if !path.exists() {
@@ -156,8 +156,8 @@ impl ResultsWriter {
     ///
     /// A fresh directory gets `grid.json` and empty results files. With
     /// `resume`, an existing directory must come from the same grid, base and
-    /// shard; its complete rows are kept and both results files are rewritten
-    /// from them. Without `resume`, a directory that already holds rows is rejected.
+    /// shard. Its complete rows are kept and both results files are rewritten
+    /// from them. Without `resume`, a directory that already contains rows is rejected.
     pub fn open(dir: &Path, plan: &Plan, shard: Shard, resume: bool) -> Result<(ResultsWriter, BTreeSet<usize>), ExploreError> {
         std::fs::create_dir_all(dir).map_err(|e| ExploreError::io("create results directory", dir, e))?;
         let header = Header::new(plan, shard);

@@ -122,7 +122,9 @@ fn shards_partition_indices() {
     for index in 0..30 {
         assert_eq!(shards.iter().filter(|s| s.contains(index)).count(), 1);
     }
-    assert!(shards[0].contains(0) && shards[1].contains(4) && shards[2].contains(8));
+    assert!(shards[0].contains(0));
+    assert!(shards[1].contains(4));
+    assert!(shards[2].contains(8));
 }
 
 #[test]

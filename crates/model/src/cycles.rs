@@ -80,7 +80,7 @@ pub fn phase_ends(
 mod tests {
     use super::*;
 
-    /// A 64-64-10 core with 8 lanes and T = T_inf = 16, independent of the built-in defaults.
+    /// Returns a 64-64-10 core with 8 lanes and T = T_inf = 16, independent of the built-in defaults.
     fn config_64_64() -> Config {
         Config::from_toml_str("[network]\nhidden = 64\n[samples]\ninference = 16\n", "test").unwrap()
     }
