@@ -340,7 +340,7 @@ fn validate(raw: &RawConfig, origin: &str) -> Result<Config, ConfigError> {
         estimator,
     };
 
-    let lanes = c.range("hardware.lanes", raw.hardware.lanes, 8, 1, 1024)? as usize;
+    let lanes = c.range("hardware.lanes", raw.hardware.lanes, 4, 1, 1024)? as usize;
     if network.hidden % lanes != 0 {
         let divisors: Vec<String> = (1..=network.hidden)
             .filter(|d| network.hidden % d == 0)

@@ -25,7 +25,7 @@ fn canonical_toml_round_trips() {
 
 #[test]
 fn digest_changes_with_any_key() {
-    let other = Config::from_toml_str("[hardware]\nlanes = 4\n", "t").unwrap();
+    let other = Config::from_toml_str("[hardware]\nlanes = 8\n", "t").unwrap();
     assert_ne!(Config::default().digest(), other.digest());
 }
 
@@ -128,7 +128,7 @@ fn derived_figures_of_defaults() {
     assert_eq!(shifts.hidden_bias, 8);
     assert_eq!(shifts.hidden_weight, 12);
     assert_eq!(config.rounding_bits(), 12);
-    assert_eq!(config.blocks(), 16);
+    assert_eq!(config.blocks(), 32);
 }
 
 #[test]

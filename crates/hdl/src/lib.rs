@@ -13,14 +13,16 @@ use std::path::{Path, PathBuf};
 pub use render::generate;
 
 /// Hand-written primitives copied next to the generated RTL, in compile order.
-pub const PRIMITIVES: [&str; 7] = [
+pub const PRIMITIVES: [&str; 9] = [
     "sp_sat.v",
+    "sp_mul.v",
     "sp_acc_lane.v",
     "sp_spike.v",
     "sp_counter.v",
     "sp_update.v",
     "sp_lfsr.v",
     "sp_ram_1p.v",
+    "sp_ram_2p.v",
 ];
 
 /// Initial contents of the weight and bias memories, as raw two's-complement integers.

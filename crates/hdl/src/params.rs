@@ -38,6 +38,10 @@ pub struct CoreParams {
     pub host_data_bits: u32,
     pub round_draws: usize,
     pub round_count_bits: u32,
+    /// Bits of lane j mod L within an AMEM word.
+    pub lane_bits: u32,
+    /// Bits of one AMEM lane, max(A, E): it holds an accumulator, then a delta_j.
+    pub state_lane: u32,
 
     /// Bits of g_j = sum_k V_kj e_k, exact.
     pub g_bits: u32,
@@ -74,7 +78,7 @@ impl CoreParams {
         let bmem_addr_bits = address_bits(blocks);
         let vmem_addr_bits = address_bits(n.hidden);
         let c_addr_bits = address_bits(n.outputs);
-        let round_draws = n.outputs.max(config.hardware.lanes);
+        let round_draws = config.hardware.lanes;
         let g_bits = w.weight + w.error + address_bits(n.outputs) + 1;
 
         CoreParams {
@@ -111,6 +115,8 @@ impl CoreParams {
             host_data_bits: (config.hardware.lanes.max(n.outputs) as u32) * w.weight,
             round_draws,
             round_count_bits: bits_to_count(round_draws as u64),
+            lane_bits: address_bits(config.hardware.lanes),
+            state_lane: w.accumulator.max(w.error),
 
             g_bits,
             dp_bits: w.pixel + 1 + g_bits,

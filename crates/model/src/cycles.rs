@@ -27,11 +27,22 @@ pub fn update(config: &Config, nonzero_rows: u64) -> u64 {
     2 * b + 2 * config.network.inputs as u64 + 2 * b * nonzero_rows
 }
 
-/// Returns the cycles of a training example: I + F + 1 + 2H + UPDATE + 1.
+/// Returns the ERROR cycles: O, one output a cycle.
+pub fn error(config: &Config) -> u64 {
+    config.network.outputs as u64
+}
+
+/// Returns the BACKWARD cycles: H·(O + 2), a read, O output steps and a write per hidden neuron.
+pub fn backward(config: &Config) -> u64 {
+    let n = &config.network;
+    n.hidden as u64 * (n.outputs as u64 + 2)
+}
+
+/// Returns the cycles of a training example: I + F + O + H·(O + 2) + UPDATE + 1.
 pub fn train_example(config: &Config, input_spikes_total: u64, nonzero_rows: u64) -> u64 {
     let n = &config.network;
     let f = forward(config, config.samples.train as u64, input_spikes_total);
-    n.inputs as u64 + f + 1 + 2 * n.hidden as u64 + update(config, nonzero_rows) + 1
+    n.inputs as u64 + f + error(config) + backward(config) + update(config, nonzero_rows) + 1
 }
 
 /// Returns the cycles of an inference example: I + F_inf + 1.
@@ -64,8 +75,8 @@ pub fn phase_ends(
     let mut ends = vec![(Phase::Load, inputs - 1), (Phase::Forward, forward_end)];
     let mut last = forward_end;
     if train {
-        let error_end = forward_end + 1;
-        let backward_end = error_end + 2 * config.network.hidden as u64;
+        let error_end = forward_end + error(config);
+        let backward_end = error_end + backward(config);
         let update_end = backward_end + update(config, nonzero_rows);
         ends.push((Phase::Error, error_end));
         ends.push((Phase::Backward, backward_end));
@@ -82,7 +93,7 @@ mod tests {
 
     /// Returns a 64-64-10 core with 8 lanes and T = T_inf = 16, independent of the built-in defaults.
     fn config_64_64() -> Config {
-        Config::from_toml_str("[network]\nhidden = 64\n[samples]\ninference = 16\n", "test").unwrap()
+        Config::from_toml_str("[network]\nhidden = 64\n[samples]\ninference = 16\n[hardware]\nlanes = 8\n", "test").unwrap()
     }
 
     #[test]
@@ -93,7 +104,7 @@ mod tests {
         assert_eq!(inference_example(&config, 0), 64 + 16 * 212 + 1);
         assert_eq!(
             train_example(&config, 0, 0),
-            64 + 16 * 212 + 1 + 128 + (16 + 128) + 1
+            64 + 16 * 212 + 10 + 64 * 12 + (16 + 128) + 1
         );
         assert_eq!(
             train_example(&config, 10, 2),

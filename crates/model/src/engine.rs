@@ -346,10 +346,10 @@ impl Machine {
             let step = stochastic(scratch.e[k] as i64, self.shifts.output_bias, r);
             weights.c[k] = sat(weights.c[k] as i64 - step, wb) as i32;
             if let Some(list) = events.as_deref_mut() {
-                list.push(write_event(cycle, Memory::C, k, vec![weights.c[k]], wb));
+                list.push(write_event(cycle + k as u64, Memory::C, k, vec![weights.c[k]], wb));
             }
         }
-        let mut cycle = cycle + 1;
+        let mut cycle = cycle + o as u64;
 
         // BACKWARD: δ_j from the old column j of V, then the column's update.
         let delta_shift = self.pixel_bits + self.weight_frac;
@@ -370,7 +370,7 @@ impl Machine {
             if let Some(list) = events.as_deref_mut() {
                 let column = (0..o).map(|k| weights.v[k * h + j]).collect();
                 list.push(write_event(
-                    cycle + 2 * j as u64 + 1,
+                    cycle + (j * (o + 2) + o + 1) as u64,
                     Memory::V,
                     j,
                     column,
@@ -378,7 +378,7 @@ impl Machine {
                 ));
             }
         }
-        cycle += 2 * h as u64;
+        cycle += (h * (o + 2)) as u64;
 
         // UPDATE, biases: two cycles per BMEM word.
         for j in 0..h {

@@ -51,10 +51,14 @@ fn spec_sample(c: &Config, spikes: u64) -> u64 {
 }
 
 fn spec_train_total(c: &Config, spikes: u64, rows: u64) -> u64 {
-    let (i, h) = (c.network.inputs as u64, c.network.hidden as u64);
+    let (i, h, o) = (
+        c.network.inputs as u64,
+        c.network.hidden as u64,
+        c.network.outputs as u64,
+    );
     let b = (c.network.hidden / c.hardware.lanes) as u64;
     let f = c.samples.train as u64 * spec_sample(c, 0) + spikes * (b + 1);
-    i + f + 1 + 2 * h + (2 * b + 2 * i + 2 * b * rows) + 1
+    i + f + o + h * (o + 2) + (2 * b + 2 * i + 2 * b * rows) + 1
 }
 
 fn spec_infer_total(c: &Config, spikes: u64) -> u64 {
@@ -73,7 +77,7 @@ fn blank_example_cycles_match_formula() {
     assert_eq!(result.input_spikes, 0);
     assert_eq!(result.nonzero_rows, 0);
     assert_eq!(result.cycles, spec_train_total(&config, 0, 0));
-    assert_eq!(result.cycles, 64 + 16 * 284 + 1 + 256 + 160 + 1);
+    assert_eq!(result.cycles, 64 + 16 * 300 + 10 + 128 * 12 + (64 + 128) + 1);
 
     let result = core.infer_example(&blank, 3);
     assert_eq!(result.input_spikes, 0);

@@ -155,7 +155,7 @@ impl Naive {
                 let x = &mut self.weights.c[k];
                 *x = clamp(*x as i64 - rounded(e[k] as i64, shifts.output_bias, r), wb) as i32;
             }
-            cycle += 1;
+            cycle += no as u64;
             phase_ends.push((Phase::Error, cycle - 1));
 
             let derivative = c.derivative_table();
@@ -172,7 +172,7 @@ impl Naive {
                     let step = rounded(e[k] as i64 * n[j] as i64, shifts.output_weight, r);
                     *x = clamp(*x as i64 - step, wb) as i32;
                 }
-                cycle += 2;
+                cycle += no as u64 + 2;
             }
             phase_ends.push((Phase::Backward, cycle - 1));
 

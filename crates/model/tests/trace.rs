@@ -313,7 +313,8 @@ fn event_stamps_follow_controller() {
     };
     let c = of(Memory::C);
     assert_eq!(c.len() as u64, o);
-    assert!(c.iter().all(|w| w.0 == end(Phase::Error)));
+    let error_start = end(Phase::Error) + 1 - o;
+    assert!(c.iter().all(|w| w.0 == error_start + w.2 as u64));
     let v = of(Memory::V);
     assert_eq!(v.len() as u64, h);
     assert_eq!(v.last().unwrap().0, end(Phase::Backward));

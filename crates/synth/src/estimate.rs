@@ -11,7 +11,8 @@ pub struct MemoryShape {
     pub name: String,
     pub words: u64,
     pub width: u64,
-    /// Whether the design places this memory in block RAM (the weight and bias memories).
+    /// Whether the design places this memory in block RAM (the weight, bias and neuron-state
+    /// memories).
     pub block_ram_intended: bool,
 }
 
@@ -22,7 +23,7 @@ impl MemoryShape {
     }
 }
 
-/// Returns the five memories of the core with their words and word widths.
+/// Returns the seven memories of the core with their words and word widths.
 pub fn memory_shapes(config: &Config) -> Vec<MemoryShape> {
     let inputs = config.network.inputs as u64;
     let hidden = config.network.hidden as u64;
@@ -30,6 +31,7 @@ pub fn memory_shapes(config: &Config) -> Vec<MemoryShape> {
     let blocks = config.blocks() as u64;
     let lanes = config.hardware.lanes as u64;
     let weight = config.widths.weight as u64;
+    let state_lane = config.widths.accumulator.max(config.widths.error) as u64;
 
     let shape = |name: &str, words: u64, width: u64, block_ram_intended: bool| MemoryShape {
         name: name.to_string(),
@@ -43,10 +45,13 @@ pub fn memory_shapes(config: &Config) -> Vec<MemoryShape> {
         shape("WMEM", inputs * blocks, lanes * weight, true),
         shape("BMEM", blocks, lanes * weight, true),
         shape("VMEM", hidden, outputs * weight, true),
+        shape("AMEM", blocks, lanes * state_lane, true),
+        shape("NMEM", hidden, config.widths.counter as u64, true),
     ]
 }
 
-/// Checks, before any tool runs, that the weight memories fit the part's block RAM.
+/// Checks, before any tool runs, that the weight, bias and neuron-state memories fit the
+/// part's block RAM.
 ///
 /// The count is a lower bound (each memory packed into its best block shape), so
 /// a configuration rejected here cannot fit, and one accepted may still fail in
@@ -86,7 +91,7 @@ pub fn check_block_ram(config: &Config, part: &Part) -> Result<u64, SynthError> 
             needed: needed_blocks,
             available: part.block_rams,
             detail: format!(
-                "{needed_bits} weight and bias bits against {available_bits} block RAM bits; {detail}"
+                "{needed_bits} memory bits against {available_bits} block RAM bits; {detail}"
             ),
         });
     }

@@ -334,8 +334,8 @@ fn block_ram_cell(target: &Target) -> Option<&'static str> {
 /// Pairs each inferred memory with the block RAM cells that implement it.
 ///
 /// A memory counts as intended for block RAM when its flattened name contains
-/// the name of a weight or bias memory of the specification (wmem, bmem,
-/// vmem, in any case). For the generic target, which maps no RAM, a memory
+/// the name of a memory the specification keeps in block RAM (wmem, bmem,
+/// vmem, amem, nmem, in any case). For the generic target, which maps no RAM, a memory
 /// counts as mappable (one cell) when all its read ports are clocked.
 fn map_memories(
     config: &Config,

@@ -53,7 +53,7 @@ pub struct MemoryMapping {
     pub width: u64,
     /// Whether every read port is clocked, so a block RAM can implement it.
     pub synchronous_read: bool,
-    /// Whether the design intends block RAM for it (the WMEM, BMEM and VMEM memories).
+    /// Whether the design intends block RAM for it (WMEM, BMEM, VMEM, AMEM and NMEM).
     pub block_ram_intended: bool,
     /// Block RAM cells that implement it; for the generic target, 1 when it stays an abstract RAM cell.
     pub block_ram_cells: u64,
@@ -204,7 +204,7 @@ impl SynthReport {
         if failures.is_empty() {
             let _ = writeln!(
                 out,
-                "checks: no latches, no combinational loops, weight memories in block RAM"
+                "checks: no latches, no combinational loops, weight and state memories in block RAM"
             );
         } else {
             let _ = writeln!(out, "checks: {} failed", failures.len());

@@ -245,10 +245,18 @@ fn digits_core_fits_hx8k_estimate() {
     .part()
     .unwrap()
     .unwrap();
-    // WMEM 512 x 64 (8 blocks), BMEM 8 x 64 (4 blocks), VMEM 64 x 80 (5 blocks).
+    // WMEM 512 x 64 (8 blocks), BMEM 8 x 64 (4 blocks), VMEM 64 x 80 (5 blocks),
+    // AMEM 8 x 128 (8 blocks of 16 bits), NMEM 64 x 6 (1 block).
     assert_eq!(
         sampleprop_synth::check_block_ram(&config, part).unwrap(),
-        17
+        26
+    );
+
+    // The default: WMEM 2048 x 32 (16), BMEM 32 x 32 (2), VMEM 128 x 80 (5), AMEM 32 x 64 (4)
+    // and NMEM 128 x 6 (1) leave 4 of the 32 blocks for PIX and QMEM.
+    assert_eq!(
+        sampleprop_synth::check_block_ram(&Config::default(), part).unwrap(),
+        28
     );
 }
 

@@ -1,10 +1,12 @@
 sp_sat.v
+sp_mul.v
 sp_acc_lane.v
 sp_spike.v
 sp_counter.v
 sp_update.v
 sp_lfsr.v
 sp_ram_1p.v
+sp_ram_2p.v
 sampleprop_sigmoid_rom.v
 sampleprop_derivative_rom.v
 sampleprop_core.v

@@ -52,8 +52,10 @@ module sampleprop_core #(
   localparam integer E = 12;
   localparam integer C = 3;
   localparam integer R = 10;
+  localparam integer N = 16;   // bits of one lane of AMEM: max(A, E)
 
   localparam integer LABEL_BITS     = 1;
+  localparam integer LANE_BITS      = 1;
   localparam integer ROW_BITS       = 2;
   localparam integer CNT_BITS       = 3;
   localparam integer SAMPLE_BITS    = 2;
@@ -64,7 +66,7 @@ module sampleprop_core #(
   localparam integer ROUND_CNT_BITS = 2;
 
   // Backward pass: G_BITS holds g_j exactly, DP_BITS holds D[n_j] * g_j exactly,
-  // VX_BITS holds e_k * n_j and WX_BITS holds delta_j * q_i.
+  // XN_BITS holds e_k * n_j and delta_j * q_i.
   localparam integer G_BITS  = 22;
   localparam integer DP_BITS = 31;
   localparam integer XN_BITS = 16;
@@ -85,9 +87,10 @@ module sampleprop_core #(
   localparam [4:0] ST_EVENT  = 5'd4;   // FORWARD: add row i of W, L lanes per cycle
   localparam [4:0] ST_HIDDEN = 5'd5;   // FORWARD: hidden spikes, add columns of V
   localparam [4:0] ST_OUTPUT = 5'd6;   // FORWARD: output spikes
-  localparam [4:0] ST_ERROR  = 5'd7;   // ERROR: e_k and c_k
-  localparam [4:0] ST_BACK0  = 5'd8;   // BACKWARD: read column j of V
-  localparam [4:0] ST_BACK1  = 5'd9;   // BACKWARD: g_j, delta_j, write column j
+  localparam [4:0] ST_ERROR  = 5'd7;   // ERROR: e_k and c_k, one output a cycle
+  localparam [4:0] ST_BACK0  = 5'd8;   // BACKWARD: read column j of V and n_j
+  localparam [4:0] ST_BACKK  = 5'd17;  // BACKWARD: g_j += V_kj e_k and the new V_kj, one k a cycle
+  localparam [4:0] ST_BACK1  = 5'd9;   // BACKWARD: delta_j, write column j
   localparam [4:0] ST_UB0    = 5'd10;  // UPDATE: read a BMEM word
   localparam [4:0] ST_UB1    = 5'd11;  // UPDATE: write a BMEM word
   localparam [4:0] ST_UQ0    = 5'd12;  // UPDATE: read q_i
@@ -116,11 +119,17 @@ module sampleprop_core #(
   localparam [CNT_BITS-1:0]       CNT_H        = 3'd4;
   localparam [CNT_BITS-1:0]       CNT_H_LAST   = 3'd3;
   localparam [CNT_BITS-1:0]       CNT_O_LAST   = 3'd1;
+  localparam [LABEL_BITS-1:0]     K_ONE        = 1'd1;
+  localparam [LABEL_BITS-1:0]     K_LAST       = 1'd1;
+  localparam [LANE_BITS-1:0]      LANE_ONE     = 1'd1;
+  localparam [LANE_BITS-1:0]      LANE_LAST    = 1'd1;
+  localparam [BMEM_ADDR_BITS-1:0] BLOCK_ONE    = 1'd1;
+  localparam [BMEM_ADDR_BITS-1:0] BLOCK_LAST   = 1'd1;
   localparam [SAMPLE_BITS-1:0]    SAMPLE_ONE   = 2'd1;
   localparam [SAMPLE_BITS-1:0]    TRAIN_LAST   = 2'd3;
   localparam [SAMPLE_BITS-1:0]    INFER_LAST   = 2'd1;
   localparam [WMEM_ADDR_BITS-1:0] ROW_STRIDE   = 3'd2;
-  localparam [ROUND_CNT_BITS-1:0] ROUND_O      = 2'd2;
+  localparam [ROUND_CNT_BITS-1:0] ROUND_ONE    = 2'd1;
   localparam [ROUND_CNT_BITS-1:0] ROUND_L      = 2'd2;
   localparam [E-1:0]              E_ONE        = 12'd1024;
 
@@ -128,7 +137,7 @@ module sampleprop_core #(
   // Elaboration-time legality check: an illegal combination instantiates a module that does not exist.
 
   generate
-    if (B * L != H || W < 2 || A < W || E < 3 || C < 1 || P < 1 || R < 1 || O < 2
+    if (B * L != H || W < 2 || A < W || E < 3 || C < 1 || P < 1 || R < 1 || O < 2 || N < A || N < E
         || SHIFT_V > R || SHIFT_C > R || SHIFT_B > R || SHIFT_W > R || DELTA_SHIFT < 1) begin : g_illegal_params
       sampleprop_illegal_configuration u_check ();
     end
@@ -142,6 +151,9 @@ module sampleprop_core #(
   reg [CNT_BITS-1:0]       cnt_q, cnt_d;             // cycle within INIT/EVENT/HIDDEN/OUTPUT, j, word
   reg [WMEM_ADDR_BITS-1:0] row_base_q, row_base_d;   // i * B, the first WMEM word of row i
   reg [SAMPLE_BITS-1:0]    sample_q, sample_d;
+  reg [LABEL_BITS-1:0]     k_q, k_d;                 // output k in ERROR and BACKWARD
+  reg [LANE_BITS-1:0]      lane_q, lane_d;           // j mod L in HIDDEN and BACKWARD
+  reg [BMEM_ADDR_BITS-1:0] block_q, block_d;         // j / L in HIDDEN and BACKWARD
   reg                      train_q;
   reg [LABEL_BITS-1:0]     label_q;
   reg [P-1:0]              draw_in_q;                // input draw of the current SCAN pair
@@ -151,6 +163,7 @@ module sampleprop_core #(
   wire beat       = in_valid_i && (state_q == ST_LOAD);
   wire first_beat = beat && (row_q == {ROW_BITS{1'b0}});
   wire host_go    = host_req_i && host_gnt_o;
+  wire lane_last  = (lane_q == LANE_LAST);
 
   wire [SAMPLE_BITS-1:0] sample_last = train_q ? TRAIN_LAST : INFER_LAST;
 
@@ -169,7 +182,7 @@ module sampleprop_core #(
 
   always @* begin
     case (state_q)
-      ST_ERROR, ST_BACK1: take_round = ROUND_O;
+      ST_ERROR, ST_BACKK: take_round = ROUND_ONE;
       ST_UB1, ST_UW1:     take_round = ROUND_L;
       default:            take_round = {ROUND_CNT_BITS{1'b0}};
     endcase
@@ -192,7 +205,8 @@ module sampleprop_core #(
   );
 
   // ---------------------------------------------------------------------------------------------
-  // Memories.
+  // Memories. AMEM holds the hidden accumulators during FORWARD and delta_j during BACKWARD and
+  // UPDATE (word j / L, lane j mod L, N bits a lane); NMEM holds the hidden spike counts n_j.
 
   reg                      pix_we;
   wire [P-1:0]             pix_rdata;
@@ -211,6 +225,16 @@ module sampleprop_core #(
   reg  [VMEM_ADDR_BITS-1:0] vmem_addr;
   reg  [O*W-1:0]           vmem_wdata;
   wire [O*W-1:0]           vmem_rdata;
+  reg                      amem_we;
+  reg  [BMEM_ADDR_BITS-1:0] amem_waddr;
+  reg  [L*N-1:0]           amem_wdata;
+  reg  [BMEM_ADDR_BITS-1:0] amem_raddr;
+  wire [L*N-1:0]           amem_rdata;
+  wire                     nmem_we;
+  wire [VMEM_ADDR_BITS-1:0] nmem_waddr;
+  wire [C-1:0]             nmem_wdata;
+  reg  [VMEM_ADDR_BITS-1:0] nmem_raddr;
+  wire [C-1:0]             nmem_rdata;
 
   sp_ram_1p #(.Width(P), .Depth(I), .AddrBits(ROW_BITS), .InitFile("")) u_pix (
     .clk_i(clk_i), .we_i(pix_we), .addr_i(row_q), .wdata_i(in_pixel_i), .rdata_o(pix_rdata)
@@ -232,8 +256,20 @@ module sampleprop_core #(
     .clk_i(clk_i), .we_i(vmem_we), .addr_i(vmem_addr), .wdata_i(vmem_wdata), .rdata_o(vmem_rdata)
   );
 
+  // With a single block the last EVENT cycle writes the word that HIDDEN reads ahead in the same
+  // cycle, so AMEM passes the new word through; with more blocks the two never meet.
+  sp_ram_2p #(.Width(L*N), .Depth(B), .AddrBits(BMEM_ADDR_BITS), .WriteThrough(0)) u_amem (
+    .clk_i(clk_i), .we_i(amem_we), .waddr_i(amem_waddr), .wdata_i(amem_wdata),
+    .raddr_i(amem_raddr), .rdata_o(amem_rdata)
+  );
+
+  sp_ram_2p #(.Width(C), .Depth(H), .AddrBits(VMEM_ADDR_BITS), .WriteThrough(0)) u_nmem (
+    .clk_i(clk_i), .we_i(nmem_we), .waddr_i(nmem_waddr), .wdata_i(nmem_wdata),
+    .raddr_i(nmem_raddr), .rdata_o(nmem_rdata)
+  );
+
   // ---------------------------------------------------------------------------------------------
-  // Forward pass: spikes, block selects and counters.
+  // Forward pass: spikes and counters.
 
   wire in_spike;
   wire hidden_spike_raw;
@@ -245,43 +281,19 @@ module sampleprop_core #(
     .probability_i(pix_rdata), .draw_i(draw_in_q), .spike_o(in_spike)
   );
 
-  // fill_block[k]: INIT or EVENT handles block k in this cycle (one cycle after its read).
-  // update_block[k]: UB1 or UW1 writes block k in this cycle.
-  wire [B-1:0] fill_block;
-  wire [B-1:0] update_block;
-
-  // hidden_select[j], output_select[k]: cnt_q addresses hidden neuron j or output k.
-  // host_c_select[k]: the host port addresses c_k.
-  wire [H-1:0] hidden_select;
+  // output_select[k]: cnt_q addresses output k (OUTPUT); error_select[k]: k_q addresses it (ERROR,
+  // BACKWARD); host_c_select[k]: the host port addresses c_k.
   wire [O-1:0] output_select;
+  wire [O-1:0] error_select;
   wire [O-1:0] host_c_select;
-
-  genvar k, l, j;
-  generate
-    for (k = 0; k < B; k = k + 1) begin : g_block_select
-      assign fill_block[k]   = (cnt_q == k + 1);
-      assign update_block[k] = (cnt_q == k);
-    end
-
-    for (j = 0; j < H; j = j + 1) begin : g_hidden_select
-      assign hidden_select[j] = (cnt_q == j);
-    end
-
-    for (k = 0; k < O; k = k + 1) begin : g_output_select
-      assign output_select[k] = (cnt_q == k);
-      assign host_c_select[k] = (host_addr_i == k);
-    end
-  endgenerate
-
-  wire [H*C-1:0] n_count;
   wire [O*C-1:0] m_count;
 
+  genvar k, l;
   generate
-    for (j = 0; j < H; j = j + 1) begin : g_n_counter
-      sp_counter #(.Bits(C)) u_counter (
-        .clk_i(clk_i), .rst_ni(rst_ni), .clr_i(first_beat),
-        .inc_i(hidden_spike && hidden_select[j]), .count_o(n_count[j*C +: C])
-      );
+    for (k = 0; k < O; k = k + 1) begin : g_output_select
+      assign output_select[k] = (cnt_q == k);
+      assign error_select[k]  = (k_q == k);
+      assign host_c_select[k] = (host_addr_i == k);
     end
 
     for (k = 0; k < O; k = k + 1) begin : g_m_counter
@@ -292,56 +304,62 @@ module sampleprop_core #(
     end
   endgenerate
 
-  // ---------------------------------------------------------------------------------------------
-  // Hidden accumulators: L lanes, lane l of block k adds into accumulator j = k * L + l.
+  // n_j: HIDDEN reads n_(j+1) while it writes n_j; the first sample counts from zero, so NMEM
+  // needs no clearing between examples.
+  assign nmem_we    = take_hidden;
+  assign nmem_waddr = cnt_hidden_wide[1:0];
+  assign nmem_wdata = ((sample_q == {SAMPLE_BITS{1'b0}}) ? {C{1'b0}} : nmem_rdata) + {{(C - 1){1'b0}}, hidden_spike};
 
-  wire [H*A-1:0] acc;
-  wire [L*A-1:0] lane_sum;
-  wire [L*A-1:0] lane_bias;
+  // ---------------------------------------------------------------------------------------------
+  // Hidden accumulators in AMEM: lane l of word k holds acc_j, j = k * L + l. INIT and EVENT read
+  // word k in cycle k and write it back in cycle k + 1.
+
+  wire [L*N-1:0] lane_fill;
 
   generate
     for (l = 0; l < L; l = l + 1) begin : g_lane
-      reg [A-1:0] acc_sel;
-      integer     blk;
-
-      always @* begin
-        acc_sel = acc[l*A +: A];
-        for (blk = 0; blk < B; blk = blk + 1) begin
-          if (fill_block[blk]) begin
-            acc_sel = acc[(blk*L + l)*A +: A];
-          end
-        end
-      end
+      wire [A-1:0] lane_sum;
+      wire [A-1:0] lane_bias;
 
       sp_acc_lane #(.AccBits(A), .WBits(W)) u_acc_lane (
-        .acc_i(acc_sel), .weight_i(wmem_rdata[l*W +: W]), .acc_o(lane_sum[l*A +: A])
+        .acc_i(amem_rdata[l*N +: A]), .weight_i(wmem_rdata[l*W +: W]), .acc_o(lane_sum)
       );
 
       sp_sat #(.InWidth(W), .OutWidth(A)) u_bias_extend (
-        .value_i(bmem_rdata[l*W +: W]), .value_o(lane_bias[l*A +: A])
+        .value_i(bmem_rdata[l*W +: W]), .value_o(lane_bias)
+      );
+
+      sp_sat #(.InWidth(A), .OutWidth(N)) u_lane_extend (
+        .value_i((state_q == ST_INIT) ? lane_bias : lane_sum), .value_o(lane_fill[l*N +: N])
       );
     end
+  endgenerate
 
-    for (j = 0; j < H; j = j + 1) begin : g_hidden
-      reg [A-1:0] acc_q;
+  // The accumulator of hidden neuron j, read ahead: lane j mod L of the word AMEM returns in HIDDEN.
+  wire [L-1:0] lane_select;
+  reg  [A-1:0] acc_hidden;
+  integer      sel;
 
-      always @(posedge clk_i) begin
-        if (state_q == ST_INIT && fill_block[j / L]) begin
-          acc_q <= lane_bias[(j % L)*A +: A];
-        end else if (state_q == ST_EVENT && fill_block[j / L]) begin
-          acc_q <= lane_sum[(j % L)*A +: A];
-        end
-      end
-
-      assign acc[j*A +: A] = acc_q;
+  generate
+    for (l = 0; l < L; l = l + 1) begin : g_lane_select
+      assign lane_select[l] = (lane_q == l);
     end
   endgenerate
+
+  always @* begin
+    acc_hidden = amem_rdata[A-1:0];
+    for (sel = 1; sel < L; sel = sel + 1) begin
+      if (lane_select[sel]) begin
+        acc_hidden = amem_rdata[sel*N +: A];
+      end
+    end
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Output biases c_k (registers, loaded from CInitFile) and output accumulators.
 
   reg  [W-1:0]   c_q [0:O-1];
-  wire [O*W-1:0] c_next;
+  wire [W-1:0]   c_next;
   wire [O*A-1:0] vacc;
 
   initial begin
@@ -351,13 +369,13 @@ module sampleprop_core #(
   // The writes are unrolled with constant indices: Verilator 5.006 rejects delayed writes to an
   // array inside a for loop, and one process per element makes Verilator's scheduling fail to settle.
   always @(posedge clk_i) begin
-    if (state_q == ST_ERROR) begin
-      c_q[0] <= c_next[0*W +: W];
+    if (state_q == ST_ERROR && error_select[0]) begin
+      c_q[0] <= c_next;
     end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[0]) begin
       c_q[0] <= host_wdata_i[W-1:0];
     end
-    if (state_q == ST_ERROR) begin
-      c_q[1] <= c_next[1*W +: W];
+    if (state_q == ST_ERROR && error_select[1]) begin
+      c_q[1] <= c_next;
     end else if (host_go && host_we_i && host_mem_i == HOST_MEM_C && host_c_select[1]) begin
       c_q[1] <= host_wdata_i[W-1:0];
     end
@@ -394,20 +412,14 @@ module sampleprop_core #(
 
   reg  [A-1:0] sigmoid_in;
   wire [P-1:0] sigmoid_out;
-  integer      sel;
 
   always @* begin
-    sigmoid_in = acc[A-1:0];
+    sigmoid_in = acc_hidden;
     if (state_q == ST_OUTPUT) begin
-      for (sel = 0; sel < O; sel = sel + 1) begin
+      sigmoid_in = vacc[A-1:0];
+      for (sel = 1; sel < O; sel = sel + 1) begin
         if (output_select[sel]) begin
           sigmoid_in = vacc[sel*A +: A];
-        end
-      end
-    end else begin
-      for (sel = 0; sel < H; sel = sel + 1) begin
-        if (hidden_select[sel]) begin
-          sigmoid_in = acc[sel*A +: A];
         end
       end
     end
@@ -426,29 +438,41 @@ module sampleprop_core #(
   );
 
   // ---------------------------------------------------------------------------------------------
-  // ERROR: e_k = scale(m_k) - y_k 2^F_e, then c_k = sat(c_k - stochastic(e_k, S_c, r), W).
+  // ERROR, one output k a cycle: e_k = scale(m_k) - y_k 2^F_e, c_k = sat(c_k - stochastic(e_k, S_c, r), W).
 
-  wire [O*E-1:0] e_next;
+  reg  [C-1:0] m_sel;
+  reg  [W-1:0] c_sel;
+  wire [E-1:0] e_next;
   wire [O*E-1:0] e;
+
+  always @* begin
+    m_sel = m_count[C-1:0];
+    c_sel = c_q[0];
+    for (sel = 1; sel < O; sel = sel + 1) begin
+      if (error_select[sel]) begin
+        m_sel = m_count[sel*C +: C];
+        c_sel = c_q[sel];
+      end
+    end
+  end
+
+  // scale(m) = m 2^(F_e - t) or m >> (t - F_e); the result is at most 2^F_e < 2^(E-1).
+  wire [E+C-1:0] m_scaled_wide = {{E{1'b0}}, m_sel} << 8 >> 0;
+  wire [E-1:0]   target        = (label_q == k_q) ? E_ONE : {E{1'b0}};
+
+  assign e_next = m_scaled_wide[E-1:0] - target;
+
+  sp_update #(.WBits(W), .XBits(E), .Shift(SHIFT_C), .RBits(R)) u_update_c (
+    .weight_i(c_sel), .x_i(e_next), .r_i(draws_round[R-1:0]), .result_o(c_next)
+  );
 
   generate
     for (k = 0; k < O; k = k + 1) begin : g_error
-      // scale(m) = m 2^(F_e - t) or m >> (t - F_e); the result is at most 2^F_e < 2^(E-1).
-      wire [E+C-1:0] m_scaled_wide = {{E{1'b0}}, m_count[k*C +: C]} << 8 >> 0;
-      wire [E-1:0]   target        = (label_q == k) ? E_ONE : {E{1'b0}};
-
-      assign e_next[k*E +: E] = m_scaled_wide[E-1:0] - target;
-
-      sp_update #(.WBits(W), .XBits(E), .Shift(SHIFT_C), .RBits(R)) u_update_c (
-        .weight_i(c_q[k]), .x_i(e_next[k*E +: E]), .r_i(draws_round[k*R +: R]),
-        .result_o(c_next[k*W +: W])
-      );
-
       reg [E-1:0] e_q;
 
       always @(posedge clk_i) begin
-        if (state_q == ST_ERROR) begin
-          e_q <= e_next[k*E +: E];
+        if (state_q == ST_ERROR && error_select[k]) begin
+          e_q <= e_next;
         end
       end
 
@@ -457,102 +481,106 @@ module sampleprop_core #(
   endgenerate
 
   // ---------------------------------------------------------------------------------------------
-  // BACKWARD: g_j = sum_k V_kj e_k, delta_j = sat(round_nearest(D[n_j] g_j, P + F_w), E),
-  // V_kj = sat(V_kj - stochastic(e_k n_j, S_V, r), W), all from the column as read.
+  // BACKWARD, per hidden neuron j: BACK0 reads column j of V and n_j; BACKK, one k a cycle, adds
+  // V_kj e_k into g_j and computes V_kj = sat(V_kj - stochastic(e_k n_j, S_V, r), W) from the old
+  // column; BACK1 forms delta_j = sat(round_nearest(D[n_j] g_j, P + F_w), E) and writes column j.
 
-  reg  [C-1:0]        n_sel;
-  wire [P-1:0]        derivative;
-  wire [(O+1)*G_BITS-1:0] g_partial /* verilator split_var */;  // split so Verilator orders the partial sums
-  wire [O*W-1:0]      v_next;
+  reg  [W-1:0]       v_kj;
+  reg  [E-1:0]       e_k;
+  reg  [G_BITS-1:0]  g_q;
+  reg  [O*W-1:0]     column_q;
+  wire [P-1:0]       derivative;
+  wire [W+E-1:0]     ve;
+  wire [XN_BITS-1:0] en;
+  wire [W-1:0]       v_new;
 
   always @* begin
-    n_sel = n_count[C-1:0];
-    for (sel = 0; sel < H; sel = sel + 1) begin
-      if (hidden_select[sel]) begin
-        n_sel = n_count[sel*C +: C];
+    v_kj = vmem_rdata[W-1:0];
+    e_k  = e[E-1:0];
+    for (sel = 1; sel < O; sel = sel + 1) begin
+      if (error_select[sel]) begin
+        v_kj = vmem_rdata[sel*W +: W];
+        e_k  = e[sel*E +: E];
       end
     end
   end
 
   sampleprop_derivative_rom u_derivative (
-    .n_i(n_sel), .derivative_o(derivative)
+    .n_i(nmem_rdata), .derivative_o(derivative)
   );
 
-  assign g_partial[G_BITS-1:0] = {G_BITS{1'b0}};
+  sp_mul #(.ABits(W), .BBits(E)) u_mul_ve (
+    .a_i(v_kj), .b_i(e_k), .product_o(ve)   // exact: |V e| <= 2^(W+E-2)
+  );
 
-  generate
-    for (k = 0; k < O; k = k + 1) begin : g_backward
-      wire [W-1:0]      v_kj = vmem_rdata[k*W +: W];
-      wire [E-1:0]      e_k  = e[k*E +: E];
-      wire [G_BITS-1:0] v_ext = {{(G_BITS - W){v_kj[W-1]}}, v_kj};
-      wire [G_BITS-1:0] e_ext = {{(G_BITS - E){e_k[E-1]}}, e_k};
-      wire [G_BITS-1:0] ve    = v_ext * e_ext;   // exact: |V e| <= 2^(W+E-2)
+  sp_mul #(.ABits(E), .BBits(C + 1)) u_mul_en (
+    .a_i(e_k), .b_i({1'b0, nmem_rdata}), .product_o(en)   // exact: |e n| < 2^(E+C-1)
+  );
 
-      wire [XN_BITS-1:0] e_wide = {{(XN_BITS - E){e_k[E-1]}}, e_k};
-      wire [XN_BITS-1:0] n_wide = {{(XN_BITS - C){1'b0}}, n_sel};
-      wire [XN_BITS-1:0] en     = e_wide * n_wide;   // exact: |e n| < 2^(E+C-1)
+  sp_update #(.WBits(W), .XBits(XN_BITS), .Shift(SHIFT_V), .RBits(R)) u_update_v (
+    .weight_i(v_kj), .x_i(en), .r_i(draws_round[R-1:0]), .result_o(v_new)
+  );
 
-      assign g_partial[(k+1)*G_BITS +: G_BITS] = g_partial[k*G_BITS +: G_BITS] + ve;
-
-      sp_update #(.WBits(W), .XBits(XN_BITS), .Shift(SHIFT_V), .RBits(R)) u_update_v (
-        .weight_i(v_kj), .x_i(en), .r_i(draws_round[k*R +: R]), .result_o(v_next[k*W +: W])
-      );
+  always @(posedge clk_i) begin
+    if (state_q == ST_BACK0) begin
+      g_q <= {G_BITS{1'b0}};
+    end else if (state_q == ST_BACKK) begin
+      g_q      <= g_q + {{(G_BITS - W - E){ve[W+E-1]}}, ve};
+      column_q <= {v_new, column_q[O*W-1:W]};
     end
-  endgenerate
+  end
 
-  wire [G_BITS-1:0]  g = g_partial[O*G_BITS +: G_BITS];
-  wire [DP_BITS-1:0] d_ext   = {{(DP_BITS - P){1'b0}}, derivative};
-  wire [DP_BITS-1:0] g_ext   = {{(DP_BITS - G_BITS){g[G_BITS-1]}}, g};
-  wire [DP_BITS-1:0] dg      = d_ext * g_ext;   // exact: |D g| <= 2^(P-1) |g|
+  wire [DP_BITS-1:0] dg;
   wire [DP_BITS-1:0] dg_half = dg + DELTA_HALF;
   wire signed [DP_BITS-1:0] dg_half_signed = dg_half;
   wire [DP_BITS-1:0] delta_rounded_wide = dg_half_signed >>> DELTA_SHIFT;
   wire [E-1:0]       delta_next;
 
+  sp_mul #(.ABits(P + 1), .BBits(G_BITS)) u_mul_dg (
+    .a_i({1'b0, derivative}), .b_i(g_q), .product_o(dg)   // exact: |D g| <= 2^(P-1) |g|
+  );
+
   sp_sat #(.InWidth(DP_BITS - DELTA_SHIFT), .OutWidth(E)) u_delta_sat (
     .value_i(delta_rounded_wide[DP_BITS-DELTA_SHIFT-1:0]), .value_o(delta_next)
   );
 
-  wire [H*E-1:0] delta;
+  // delta_j of the lanes below j mod L wait in delta_word_q until the last lane of the word is known.
+  reg  [(L-1)*E-1:0] delta_word_q;
+  wire [L*E-1:0] delta_word = {delta_next, delta_word_q};
+  wire [L*N-1:0] delta_fill;
+
+  always @(posedge clk_i) begin
+    if (state_q == ST_BACK1) begin
+      delta_word_q <= delta_word[L*E-1:E];
+    end
+  end
 
   generate
-    for (j = 0; j < H; j = j + 1) begin : g_delta
-      reg [E-1:0] delta_q;
-
-      always @(posedge clk_i) begin
-        if (state_q == ST_BACK1 && hidden_select[j]) begin
-          delta_q <= delta_next;
-        end
-      end
-
-      assign delta[j*E +: E] = delta_q;
+    for (l = 0; l < L; l = l + 1) begin : g_delta_lane
+      sp_sat #(.InWidth(E), .OutWidth(N)) u_delta_extend (
+        .value_i(delta_word[l*E +: E]), .value_o(delta_fill[l*N +: N])
+      );
     end
   endgenerate
 
+  wire [O*W-1:0] v_next = column_q;
+
   // ---------------------------------------------------------------------------------------------
   // UPDATE: b_j = sat(b_j - stochastic(delta_j, S_b, r), W) and
-  // W_ji = sat(W_ji - stochastic(delta_j q_i, S_W, r), W), lane l using rounding draw l.
+  // W_ji = sat(W_ji - stochastic(delta_j q_i, S_W, r), W), lane l using rounding draw l and
+  // delta_j from lane l of the AMEM word read with the weights.
 
   wire [L*W-1:0] b_next;
   wire [L*W-1:0] w_next;
 
   generate
     for (l = 0; l < L; l = l + 1) begin : g_update_lane
-      reg [E-1:0] delta_sel;
-      integer     blk;
+      wire [E-1:0]       delta_sel = amem_rdata[l*N +: E];
+      wire [XN_BITS-1:0] delta_q;
 
-      always @* begin
-        delta_sel = delta[l*E +: E];
-        for (blk = 0; blk < B; blk = blk + 1) begin
-          if (update_block[blk]) begin
-            delta_sel = delta[(blk*L + l)*E +: E];
-          end
-        end
-      end
-
-      wire [XN_BITS-1:0] delta_wide = {{(XN_BITS - E){delta_sel[E-1]}}, delta_sel};
-      wire [XN_BITS-1:0] q_wide     = {{(XN_BITS - C){1'b0}}, q_row_q};
-      wire [XN_BITS-1:0] delta_q    = delta_wide * q_wide;   // exact: |delta q| < 2^(E+C-1)
+      sp_mul #(.ABits(E), .BBits(C + 1)) u_mul_dq (
+        .a_i(delta_sel), .b_i({1'b0, q_row_q}), .product_o(delta_q)   // exact: |delta q| < 2^(E+C-1)
+      );
 
       sp_update #(.WBits(W), .XBits(E), .Shift(SHIFT_B), .RBits(R)) u_update_b (
         .weight_i(bmem_rdata[l*W +: W]), .x_i(delta_sel), .r_i(draws_round[l*R +: R]),
@@ -572,7 +600,10 @@ module sampleprop_core #(
   // Word indices clamped to the memory depth; the cycle after the last read addresses word 0.
   wire [CNT_BITS-1:0]       cnt_block_wide  = (cnt_q < CNT_B) ? cnt_q : {CNT_BITS{1'b0}};
   wire [CNT_BITS-1:0]       cnt_hidden_wide = (cnt_q < CNT_H) ? cnt_q : {CNT_BITS{1'b0}};
+  wire [CNT_BITS-1:0]       cnt_fill_wide   = cnt_q - CNT_ONE;   // INIT and EVENT write word cnt - 1
+  wire [CNT_BITS-1:0]       cnt_next_wide   = (cnt_q < CNT_H_LAST) ? cnt_q + CNT_ONE : {CNT_BITS{1'b0}};
   wire [WMEM_ADDR_BITS-1:0] row_word        = row_base_q + cnt_block_wide;
+  wire [BMEM_ADDR_BITS-1:0] block_next      = !lane_last ? block_q : (block_q == BLOCK_LAST) ? {BMEM_ADDR_BITS{1'b0}} : block_q + BLOCK_ONE;
 
   always @* begin
     pix_we     = beat;
@@ -588,6 +619,23 @@ module sampleprop_core #(
     vmem_we    = (state_q == ST_BACK1);
     vmem_addr  = cnt_hidden_wide[1:0];
     vmem_wdata = v_next;
+
+    // HIDDEN reads the word of neuron j + 1; every other state reads word cnt, or word 0 after the
+    // last one, which is the first word HIDDEN needs.
+    amem_raddr = (state_q == ST_HIDDEN) ? block_next : cnt_block_wide[0:0];
+    amem_we    = ((state_q == ST_INIT || state_q == ST_EVENT) && cnt_q != {CNT_BITS{1'b0}})
+                 || (state_q == ST_BACK1 && lane_last);
+    amem_waddr = (state_q == ST_BACK1) ? block_q : cnt_fill_wide[0:0];
+    amem_wdata = (state_q == ST_BACK1) ? delta_fill : lane_fill;
+
+    // HIDDEN reads n_(j+1), BACKWARD reads n_j, and every other state reads n_0, the first count
+    // HIDDEN needs.
+    nmem_raddr = {VMEM_ADDR_BITS{1'b0}};
+    if (state_q == ST_HIDDEN) begin
+      nmem_raddr = cnt_next_wide[1:0];
+    end else if (state_q == ST_BACK0 || state_q == ST_BACKK || state_q == ST_BACK1) begin
+      nmem_raddr = cnt_hidden_wide[1:0];
+    end
 
     if (state_q == ST_LOAD) begin
       wmem_we    = host_go && host_we_i && host_mem_i == HOST_MEM_W;
@@ -611,6 +659,9 @@ module sampleprop_core #(
     cnt_d      = cnt_q;
     row_base_d = row_base_q;
     sample_d   = sample_q;
+    k_d        = k_q;
+    lane_d     = lane_q;
+    block_d    = block_q;
 
     case (state_q)
       ST_LOAD: begin
@@ -650,6 +701,8 @@ module sampleprop_core #(
         end else if (row_q == ROW_LAST) begin
           state_d = ST_HIDDEN;
           cnt_d   = {CNT_BITS{1'b0}};
+          lane_d  = {LANE_BITS{1'b0}};
+          block_d = {BMEM_ADDR_BITS{1'b0}};
         end else begin
           state_d    = ST_SCAN0;
           row_d      = row_q + ROW_ONE;
@@ -662,13 +715,16 @@ module sampleprop_core #(
           state_d = ST_OUTPUT;
           cnt_d   = {CNT_BITS{1'b0}};
         end else begin
-          cnt_d = cnt_q + CNT_ONE;
+          cnt_d   = cnt_q + CNT_ONE;
+          lane_d  = lane_last ? {LANE_BITS{1'b0}} : lane_q + LANE_ONE;
+          block_d = block_next;
         end
       end
 
       ST_OUTPUT: begin
         if (cnt_q == CNT_O_LAST) begin
           cnt_d = {CNT_BITS{1'b0}};
+          k_d   = {LABEL_BITS{1'b0}};
           if (sample_q == sample_last) begin
             state_d = train_q ? ST_ERROR : ST_DONE;
           end else begin
@@ -681,15 +737,32 @@ module sampleprop_core #(
       end
 
       ST_ERROR: begin
-        state_d = ST_BACK0;
-        cnt_d   = {CNT_BITS{1'b0}};
+        if (k_q == K_LAST) begin
+          state_d = ST_BACK0;
+          cnt_d   = {CNT_BITS{1'b0}};
+          lane_d  = {LANE_BITS{1'b0}};
+          block_d = {BMEM_ADDR_BITS{1'b0}};
+        end else begin
+          k_d = k_q + K_ONE;
+        end
       end
 
       ST_BACK0: begin
-        state_d = ST_BACK1;
+        state_d = ST_BACKK;
+        k_d     = {LABEL_BITS{1'b0}};
+      end
+
+      ST_BACKK: begin
+        if (k_q == K_LAST) begin
+          state_d = ST_BACK1;
+        end else begin
+          k_d = k_q + K_ONE;
+        end
       end
 
       ST_BACK1: begin
+        lane_d  = lane_last ? {LANE_BITS{1'b0}} : lane_q + LANE_ONE;
+        block_d = block_next;
         if (cnt_q == CNT_H_LAST) begin
           state_d = ST_UB0;
           cnt_d   = {CNT_BITS{1'b0}};
@@ -759,12 +832,18 @@ module sampleprop_core #(
       cnt_q      <= {CNT_BITS{1'b0}};
       row_base_q <= {WMEM_ADDR_BITS{1'b0}};
       sample_q   <= {SAMPLE_BITS{1'b0}};
+      k_q        <= {LABEL_BITS{1'b0}};
+      lane_q     <= {LANE_BITS{1'b0}};
+      block_q    <= {BMEM_ADDR_BITS{1'b0}};
     end else begin
       state_q    <= state_d;
       row_q      <= row_d;
       cnt_q      <= cnt_d;
       row_base_q <= row_base_d;
       sample_q   <= sample_d;
+      k_q        <= k_d;
+      lane_q     <= lane_d;
+      block_q    <= block_d;
     end
   end
 
@@ -830,7 +909,7 @@ module sampleprop_core #(
     case (state_q)
       ST_LOAD:                                                       phase = PHASE_LOAD;
       ST_ERROR:                                                      phase = PHASE_ERROR;
-      ST_BACK0, ST_BACK1:                                            phase = PHASE_BACKWARD;
+      ST_BACK0, ST_BACKK, ST_BACK1:                                  phase = PHASE_BACKWARD;
       ST_UB0, ST_UB1, ST_UQ0, ST_UQ1, ST_UW0, ST_UW1:                phase = PHASE_UPDATE;
       ST_DONE:                                                       phase = PHASE_DONE;
       default:                                                       phase = PHASE_FORWARD;

@@ -20,6 +20,7 @@ module tb_core (
   localparam integer W          = 8;
   localparam integer E          = 12;
   localparam integer C          = 3;
+  localparam integer N          = 16;
   localparam integer LABEL_BITS = 1;
   localparam integer RESET_CYCLES = 4;
 
@@ -234,7 +235,7 @@ module tb_core (
       end
       $fwrite(trace_fd, "\ncount %0d n", example);
       for (idx = 0; idx < limit_hidden; idx = idx + 1) begin
-        $fwrite(trace_fd, " %0d", dut.n_count[idx*C +: C]);
+        $fwrite(trace_fd, " %0d", dut.u_nmem.mem_q[idx]);
       end
       $fwrite(trace_fd, "\ncount %0d m", example);
       for (idx = 0; idx < limit_outputs; idx = idx + 1) begin
@@ -249,7 +250,7 @@ module tb_core (
         end
         $fwrite(trace_fd, "\nerror %0d delta", example);
         for (idx = 0; idx < limit_hidden; idx = idx + 1) begin
-          $fwrite(trace_fd, " %0d", signed_value(dut.delta[idx*E +: E]));
+          $fwrite(trace_fd, " %0d", signed_value(dut.u_amem.mem_q[idx/L][(idx%L)*N +: E]));
         end
         $fwrite(trace_fd, "\n");
       end
@@ -293,7 +294,6 @@ module tb_core (
 
   // Writes the event lines of the cycle that ends at this clock edge.
   task write_events(input integer cycle);
-    integer k;
     begin
       if (dut.state_q == ST_SCAN1 && dut.in_spike) begin
         $fwrite(trace_fd, "event %0d %0d spike in %0d\n", example, cycle, dut.row_q);
@@ -314,9 +314,7 @@ module tb_core (
         $fwrite(trace_fd, "event %0d %0d write V %0d %h\n", example, cycle, dut.vmem_addr, dut.v_next);
       end
       if (dut.state_q == ST_ERROR) begin
-        for (k = 0; k < O; k = k + 1) begin
-          $fwrite(trace_fd, "event %0d %0d write c %0d %h\n", example, cycle, k, dut.c_next[k*W +: W]);
-        end
+        $fwrite(trace_fd, "event %0d %0d write c %0d %h\n", example, cycle, dut.k_q, dut.c_next);
       end
     end
   endtask
