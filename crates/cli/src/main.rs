@@ -59,15 +59,16 @@ pub struct ConfigArgs {
     /// Configuration file (TOML); the built-in defaults when omitted.
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Change one key before validation, such as --set hardware.lanes=8 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub overrides: Vec<String>,
 }
 
 impl ConfigArgs {
-    /// Loads the configuration file, or the defaults.
+    /// Loads the configuration file, or the defaults, with the --set overrides applied.
     pub fn load(&self) -> Result<Config, CliError> {
-        match &self.config {
-            Some(path) => Ok(Config::load(path)?),
-            None => Ok(Config::default()),
-        }
+        Ok(Config::load_with_overrides(self.config.as_deref(), &self.overrides)?)
     }
 }
 
@@ -124,6 +125,14 @@ pub enum CliError {
 }
 
 fn main() -> ExitCode {
+    // A reader that closes the pipe early (`sampleprop info | head`) ends the process quietly,
+    // as for other command-line tools, instead of a panic on the next write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE action before any thread starts has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Train(args) => train::run_train(&args),

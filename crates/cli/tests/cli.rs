@@ -73,7 +73,11 @@ fn missing_mnist_names_fetch() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "[network]\ninputs = 784\n");
     let output = sampleprop(&["train", "--config", &config, "--data", "mnist", "--data-dir", "nowhere"], dir.path());
-    assert_rejected(&output, &["nowhere", "make data"], dir.path());
+    assert_rejected(&output, &["nowhere", "sampleprop data fetch mnist --dest nowhere/mnist"], dir.path());
+
+    // The project's own data/ folder is what make data fills.
+    let output = sampleprop(&["train", "--config", &config, "--data", "mnist"], dir.path());
+    assert_rejected(&output, &["data/mnist", "make data"], dir.path());
 }
 
 #[test]
@@ -93,6 +97,22 @@ fn info_prints_derived_figures() {
     assert!(text.contains("hidden = 128"), "{text}");
     assert!(text.contains("# counter      6 bits"), "{text}");
     assert!(text.contains("cycles per training example"), "{text}");
+}
+
+#[test]
+fn set_overrides_a_file_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "[network]\nhidden = 64\n");
+    let output = sampleprop(&["info", "--config", &config, "--set", "hardware.lanes=16"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("hidden = 64"), "{text}");
+    assert!(text.contains("lanes = 16"), "{text}");
+
+    let output = sampleprop(&["train", "--config", &config, "--set", "hardware.lanes=3"], dir.path());
+    assert_rejected(&output, &["--set hardware.lanes=3", "hardware.lanes = 3", "divide network.hidden = 64"], dir.path());
+    let output = sampleprop(&["train", "--set", "hardware.lanes"], dir.path());
+    assert_rejected(&output, &["--set hardware.lanes", "KEY=VALUE"], dir.path());
 }
 
 fn train_weights(dir: &Path, out: &str, extra: &[&str]) -> Vec<u8> {

@@ -48,6 +48,14 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+
+    /// A `--set KEY=VALUE` override is malformed.
+    #[error("--set {assignment}: {rule}; {fix}")]
+    Override {
+        assignment: String,
+        rule: String,
+        fix: String,
+    },
 }
 
 /// Derivative estimator computed from the hidden spike count `n` over `T` samples.
@@ -184,6 +192,29 @@ impl Config {
     /// Parses and validates TOML text; `origin` names the source in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         raw::parse(text, origin)
+    }
+
+    /// Reads a configuration file (or starts from the defaults when `path` is `None`) and
+    /// applies `section.key=VALUE` overrides, VALUE in TOML syntax, before validation.
+    ///
+    /// The overrides replace keys of the file, so every rule of the file applies to them, and
+    /// error messages name the file and the overrides together.
+    pub fn load_with_overrides(path: Option<&Path>, overrides: &[String]) -> Result<Config, ConfigError> {
+        let (text, origin) = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                (text, path.display().to_string())
+            }
+            None => (String::new(), "built-in defaults".to_string()),
+        };
+        if overrides.is_empty() {
+            return Config::from_toml_str(&text, &origin);
+        }
+        let text = raw::apply_overrides(&text, &origin, overrides)?;
+        Config::from_toml_str(&text, &format!("{origin} with --set {}", overrides.join(" --set ")))
     }
 
     /// Serializes the resolved configuration as canonical TOML (every key, fixed order).

@@ -182,6 +182,58 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
     validate(&raw, origin)
 }
 
+/// Returns the TOML text with each `section.key=VALUE` override written into it.
+///
+/// VALUE is parsed as a TOML value, so `4`, `"plugin"` and `0x2d` all work. Unknown keys
+/// and out-of-range values are left for `parse`, which reports them like any file key.
+pub(crate) fn apply_overrides(text: &str, origin: &str, overrides: &[String]) -> Result<String, ConfigError> {
+    let mut document: toml::Table = toml::from_str(text).map_err(|e| syntax_error(text, origin, &e))?;
+
+    for assignment in overrides {
+        let failure = |rule: &str, fix: &str| ConfigError::Override {
+            assignment: assignment.clone(),
+            rule: rule.to_string(),
+            fix: fix.to_string(),
+        };
+        let (key, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| failure("an override needs '='", "write it as KEY=VALUE, such as hardware.lanes=8"))?;
+        let path: Vec<&str> = key.trim().split('.').collect();
+        if path.len() < 2 || path.iter().any(|part| part.is_empty()) {
+            return Err(failure(
+                "the key must name a section and a key",
+                "write it as section.key, such as widths.weight (docs/configuration.md lists every key)",
+            ));
+        }
+        let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {}", value.trim()))
+            .ok()
+            .and_then(|mut table| table.remove("v"))
+            .ok_or_else(|| {
+                failure(
+                    &format!("{} is not a TOML value", value.trim()),
+                    "write a number, true or false, or a quoted string such as \"plugin\"",
+                )
+            })?;
+
+        let (name, sections) = path.split_last().expect("the path has at least two parts");
+        let mut table = &mut document;
+        for section in sections {
+            table = table
+                .entry(section.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| {
+                    failure(
+                        &format!("{section} is a value, not a section"),
+                        "name a key inside a section, such as network.hidden",
+                    )
+                })?;
+        }
+        table.insert(name.to_string(), value);
+    }
+    Ok(toml::to_string(&document).expect("a TOML table serializes"))
+}
+
 fn syntax_error(text: &str, origin: &str, error: &toml::de::Error) -> ConfigError {
     let (line, column) = match error.span() {
         Some(span) => {

@@ -192,3 +192,34 @@ fn lfsr_width_default_fits_rounding_draw() {
     assert!(message.contains("lfsr.width = 16"), "{message}");
     assert!(message.contains("needs 17 bits"), "{message}");
 }
+
+#[test]
+fn overrides_change_keys_before_validation() {
+    let overrides = ["hardware.lanes=8".to_string(), "learning.estimator = \"plugin\"".to_string()];
+    let config = Config::load_with_overrides(None, &overrides).unwrap();
+    assert_eq!(config.hardware.lanes, 8);
+    assert_eq!(config.learning.estimator, Estimator::Plugin);
+    assert_eq!(config.network.hidden, Config::default().network.hidden);
+
+    let nested = Config::load_with_overrides(None, &["lfsr.input.seed=7".to_string()]).unwrap();
+    assert_eq!(nested.lfsr.input.seed, 7);
+}
+
+#[test]
+fn bad_overrides_are_named() {
+    let error = |text: &str| Config::load_with_overrides(None, &[text.to_string()]).unwrap_err().to_string();
+
+    let message = error("hardware.lanes");
+    assert!(message.contains("--set hardware.lanes: an override needs '='"), "{message}");
+    let message = error("lanes=4");
+    assert!(message.contains("section.key"), "{message}");
+    let message = error("widths.weight=eight");
+    assert!(message.contains("eight is not a TOML value"), "{message}");
+
+    // A legal override of an illegal value is reported by the usual rule, naming the override.
+    let message = error("hardware.lanes=3");
+    assert!(message.contains("hardware.lanes = 3"), "{message}");
+    assert!(message.contains("--set hardware.lanes=3"), "{message}");
+    let message = error("network.hiden=4");
+    assert!(message.contains("unknown field"), "{message}");
+}

@@ -210,13 +210,20 @@ fn check_labels(
     Ok(())
 }
 
-/// Returns the command that fetches the data set `name`, for error messages.
-fn fetch_hint(name: &str) -> String {
+/// Returns the command that fetches the data set `name` into `dir`, for error messages.
+///
+/// `make data` fills only the project's data/ folder, so it is offered only when `dir` is
+/// that folder's `data/NAME`; any other folder gets the fetch command with `--dest`.
+fn fetch_hint(name: &str, dir: &Path) -> String {
+    let default_dir = Path::new("data").join(name);
+    let fetch = if dir == default_dir {
+        format!("run `make data` or `sampleprop data fetch {name}`")
+    } else {
+        format!("run `sampleprop data fetch {name} --dest {}`", dir.display())
+    };
     match name {
-        "mnist" => "run `make data` or `python3 scripts/fetch_data.py mnist`".to_string(),
-        "fashion" => "run `make data` or `python3 scripts/fetch_data.py fashion` \
-                      (Debian: apt-get install dataset-fashion-mnist)"
-            .to_string(),
+        "mnist" => fetch,
+        "fashion" => format!("{fetch} (Debian: apt-get install dataset-fashion-mnist)"),
         _ => "put the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, \
               t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz) in that folder"
             .to_string(),
@@ -249,13 +256,13 @@ fn find_file(
         format!(
             "no variant of it (.idx, .gz) is in {}; {}",
             dir.display(),
-            fetch_hint(name)
+            fetch_hint(name, dir)
         )
     } else {
         format!(
             "folder {} does not exist; {}",
             dir.display(),
-            fetch_hint(name)
+            fetch_hint(name, dir)
         )
     };
     Err(DataError::Missing {

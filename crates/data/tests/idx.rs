@@ -336,8 +336,14 @@ fn missing_file_names_path_and_fetch() {
         "{message}"
     );
     assert!(message.contains("does not exist"), "{message}");
-    assert!(message.contains("make data"), "{message}");
-    assert!(message.contains("scripts/fetch_data.py mnist"), "{message}");
+
+    // make data fills data/mnist only, so a folder elsewhere gets a fetch into that folder.
+    let folder = root.path().join("mnist");
+    assert!(!message.contains("make data"), "{message}");
+    assert!(
+        message.contains(&format!("sampleprop data fetch mnist --dest {}", folder.display())),
+        "{message}"
+    );
 }
 
 #[test]
@@ -359,7 +365,8 @@ fn missing_one_of_four_files() {
         message.contains("t10k-labels-idx1-ubyte not found"),
         "{message}"
     );
-    assert!(message.contains("fetch_data.py fashion"), "{message}");
+    let fetch = format!("sampleprop data fetch fashion --dest {}", dir.path().display());
+    assert!(message.contains(&fetch), "{message}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub enum SynthError {
     },
 
     /// The configuration needs more of a resource than the chosen part has.
-    #[error("configuration {digest} does not fit {part}: it needs {needed} {resource} but the part has {available} ({detail}); choose a larger part, fewer hidden neurons or narrower weights")]
+    #[error("configuration {digest} does not fit {part}: it needs {needed} {resource} but the part has {available} ({detail}); {}", too_large_fix(.resource))]
     TooLarge {
         digest: String,
         part: String,
@@ -72,5 +72,50 @@ impl SynthError {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// Returns the advice for a resource the core over-uses: what in the configuration or the
+/// choice of part reduces it.
+fn too_large_fix(resource: &str) -> &'static str {
+    let lower = resource.to_ascii_lowercase();
+    if lower.contains("io") || lower.contains("pin") {
+        "the flow puts every top-level port on a pin, so choose a package with more pins, or wrap the core so that the host port stays inside the FPGA"
+    } else if lower.contains("ram") || lower.contains("dp16kd") {
+        "choose a larger part, fewer inputs or hidden neurons, fewer lanes (narrower memory words), or narrower weights"
+    } else {
+        "choose a larger part, fewer lanes or outputs, or narrower accumulators, errors or weights; the number of hidden neurons hardly changes the logic"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(resource: &str) -> String {
+        SynthError::TooLarge {
+            digest: "0123456789abcdef".into(),
+            part: "ECP5 LFE5U-25F".into(),
+            resource: resource.into(),
+            needed: 202,
+            available: 197,
+            detail: "reported by nextpnr".into(),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn advice_follows_the_resource() {
+        let pins = message("TRELLIS_IO");
+        assert!(pins.contains("it needs 202 TRELLIS_IO but the part has 197"), "{pins}");
+        assert!(pins.contains("package with more pins"), "{pins}");
+        assert!(!pins.contains("hidden neurons"), "{pins}");
+
+        let rams = message("block RAMs");
+        assert!(rams.contains("fewer inputs or hidden neurons"), "{rams}");
+
+        let logic = message("logic cells");
+        assert!(logic.contains("fewer lanes or outputs"), "{logic}");
+        assert!(!logic.contains("package"), "{logic}");
     }
 }
