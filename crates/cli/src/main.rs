@@ -188,9 +188,9 @@ fn run_info(args: &InfoArgs) -> Result<(), CliError> {
 
     let memory = config.memory_bits();
     println!(
-        "# memory bits: W {}, b {}, V {}, c {}, pixels {}, input counters {}, total {}",
+        "# memory bits: W {}, b {}, V {}, c {}, pixels {}, input counters {}, neuron state {}, hidden counters {}, total {}",
         memory.hidden_weights, memory.hidden_biases, memory.output_weights, memory.output_biases,
-        memory.pixels, memory.input_counters, memory.total()
+        memory.pixels, memory.input_counters, memory.neuron_state, memory.hidden_counters, memory.total()
     );
 
     let inputs = config.network.inputs as u64;

@@ -304,6 +304,8 @@ impl Config {
             output_biases: n.outputs as u64 * w,
             pixels: n.inputs as u64 * self.widths.pixel as u64,
             input_counters: n.inputs as u64 * self.widths.counter as u64,
+            neuron_state: n.hidden as u64 * self.widths.accumulator.max(self.widths.error) as u64,
+            hidden_counters: n.hidden as u64 * self.widths.counter as u64,
         }
     }
 }
@@ -340,6 +342,10 @@ pub struct MemoryBits {
     pub output_biases: u64,
     pub pixels: u64,
     pub input_counters: u64,
+    /// AMEM: one accumulator, later one delta_j, per hidden neuron.
+    pub neuron_state: u64,
+    /// NMEM: one spike count per hidden neuron.
+    pub hidden_counters: u64,
 }
 
 impl MemoryBits {
@@ -351,6 +357,8 @@ impl MemoryBits {
             + self.output_biases
             + self.pixels
             + self.input_counters
+            + self.neuron_state
+            + self.hidden_counters
     }
 }
 
