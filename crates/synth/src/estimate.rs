@@ -73,13 +73,15 @@ pub fn check_block_ram(config: &Config, part: &Part) -> Result<u64, SynthError> 
         let detail = intended
             .iter()
             .map(|memory| {
+                let blocks = part.blocks_for(memory.words, memory.width);
                 format!(
-                    "{} {}x{} = {} bits in {} blocks",
+                    "{} {}x{} = {} bits in {} block{}",
                     memory.name,
                     memory.words,
                     memory.width,
                     memory.bits(),
-                    part.blocks_for(memory.words, memory.width)
+                    blocks,
+                    if blocks == 1 { "" } else { "s" }
                 )
             })
             .collect::<Vec<_>>()

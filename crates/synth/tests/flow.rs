@@ -339,6 +339,59 @@ fn ice40_clean_design_maps_block_ram() {
     assert_eq!(report.tools.len(), 2);
 }
 
+/// Generates the RTL of `config` with the model's initial weights into `dir`.
+fn write_generated(config: &Config, dir: &Path) {
+    let weights = sampleprop_model::init::initial_weights(config);
+    let image = sampleprop_hdl::MemoryImage {
+        w: &weights.w,
+        b: &weights.b,
+        v: &weights.v,
+        c: &weights.c,
+    };
+    let files = sampleprop_hdl::generate(config, &image).unwrap();
+    sampleprop_hdl::write_files(&files, dir).unwrap();
+}
+
+/// The shipped default must place and route on an iCE40-HX8K with every weight, bias and
+/// state memory in block RAM. The flow takes about a minute on two cores.
+#[test]
+fn default_core_places_on_hx8k() {
+    let target = Target::Ice40 {
+        device: "hx8k".to_string(),
+    };
+    if let Err(error) = sampleprop_synth::toolchain(&target) {
+        if std::env::var_os("SAMPLEPROP_REQUIRE_TOOLS").is_some() {
+            panic!("SAMPLEPROP_REQUIRE_TOOLS is set but {error}");
+        }
+        eprintln!("default_core_places_on_hx8k: skipped because {error}");
+        return;
+    }
+    let config = Config::default();
+    let rtl = tempfile::tempdir().unwrap();
+    let build = tempfile::tempdir().unwrap();
+    write_generated(&config, rtl.path());
+
+    let report = synthesize(&config, rtl.path(), &target, &options(build.path())).unwrap();
+
+    assert!(report.failures().is_empty(), "{:?}", report.failures());
+    let cells = &report.utilisation["ICESTORM_LC"];
+    assert_eq!(cells.available, 7680);
+    assert!(cells.used <= cells.available, "{cells:?}");
+    let rams = &report.utilisation["ICESTORM_RAM"];
+    assert!(rams.used <= rams.available, "{rams:?}");
+    assert!(report.fmax_mhz.unwrap() > 0.0);
+
+    for name in ["wmem", "bmem", "vmem", "amem", "nmem"] {
+        let memory = report
+            .memories
+            .iter()
+            .find(|memory| memory.name.to_ascii_lowercase().contains(name))
+            .unwrap_or_else(|| panic!("no memory named like {name} in {:?}", report.memories));
+        assert!(memory.block_ram_intended, "{memory:?}");
+        assert!(memory.block_ram_cells > 0, "{memory:?}");
+    }
+}
+
 /// A small legal configuration: 16 inputs, 8 hidden neurons, 4 outputs, 2 lanes.
 const SMALL_CONFIG: &str =
     "[network]\ninputs = 16\nhidden = 8\noutputs = 4\n\n[hardware]\nlanes = 2\n";
@@ -349,17 +402,9 @@ fn generated_small_core_is_clean() {
         return;
     }
     let config = Config::from_toml_str(SMALL_CONFIG, "small test configuration").unwrap();
-    let weights = sampleprop_model::init::initial_weights(&config);
-    let image = sampleprop_hdl::MemoryImage {
-        w: &weights.w,
-        b: &weights.b,
-        v: &weights.v,
-        c: &weights.c,
-    };
     let rtl = tempfile::tempdir().unwrap();
     let build = tempfile::tempdir().unwrap();
-    let files = sampleprop_hdl::generate(&config, &image).unwrap();
-    sampleprop_hdl::write_files(&files, rtl.path()).unwrap();
+    write_generated(&config, rtl.path());
 
     let report = synthesize(
         &config,
@@ -375,7 +420,7 @@ fn generated_small_core_is_clean() {
     assert!(report.checks.memories_in_bram);
     assert!(report.luts > 0);
     assert!(report.flip_flops > 0);
-    for name in ["wmem", "bmem", "vmem"] {
+    for name in ["wmem", "bmem", "vmem", "amem", "nmem"] {
         let memory = report
             .memories
             .iter()
