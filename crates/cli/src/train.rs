@@ -44,11 +44,13 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 20)]
     epochs: usize,
 
-    /// Folder for weights, checkpoint and metrics [default: results/train-DIGEST].
+    /// Folder for weights, checkpoint and metrics [default: the --resume checkpoint's folder, else
+    /// results/train-DIGEST].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Continue the model from a checkpoint written by an earlier run.
+    /// Continue the model from a checkpoint written by an earlier run. The float reference and
+    /// exact backprop keep no checkpoint and train again from the start to the same epoch count.
     #[arg(long, value_name = "CHECKPOINT")]
     resume: Option<PathBuf>,
 
@@ -218,12 +220,12 @@ pub fn run_train(args: &TrainArgs) -> Result<(), CliError> {
     let checkpoint = match &args.resume {
         Some(path) => {
             let checkpoint = read_checkpoint(path)?;
-            if args.config.config.is_some() {
+            if args.config.config.is_some() || !args.config.overrides.is_empty() {
                 let given = config.digest();
                 if given != checkpoint.digest {
                     return Err(CliError::Usage(format!(
-                        "checkpoint {} was written with configuration {} but --config gives {given}; \
-                         omit --config to use the checkpoint's own",
+                        "checkpoint {} was written with configuration {} but --config and --set give {given}; \
+                         omit them to use the checkpoint's own",
                         path.display(),
                         checkpoint.digest
                     )));
@@ -250,10 +252,13 @@ pub fn run_train(args: &TrainArgs) -> Result<(), CliError> {
     }
 
     let data = args.data.load(&config)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("results/train-{}", config.digest())));
+    // A resumed run continues in the checkpoint's folder unless --out names another.
+    let resume_dir = args.resume.as_deref().and_then(Path::parent).filter(|dir| !dir.as_os_str().is_empty());
+    let out = match (&args.out, resume_dir) {
+        (Some(out), _) => out.clone(),
+        (None, Some(dir)) => dir.to_path_buf(),
+        (None, None) => PathBuf::from(format!("results/train-{}", config.digest())),
+    };
     check_output_folder(&out, &config, args)?;
     let quiet = std::env::var_os("SAMPLEPROP_QUIET").is_some();
 
@@ -312,15 +317,25 @@ fn check_output_folder(out: &Path, config: &Config, args: &TrainArgs) -> Result<
     if args.overwrite || args.resume.is_some() || !existing.exists() {
         return Ok(());
     }
-    let same_run = read_checkpoint(&existing).is_ok_and(|c| {
-        c.digest == config.digest() && c.epochs_done == args.epochs && c.data == args.data.data.as_str()
-    });
-    if same_run {
-        return Ok(());
-    }
+    let checkpoint = read_checkpoint(&existing).ok();
+    let same_setup = checkpoint
+        .as_ref()
+        .filter(|c| c.digest == config.digest() && c.data == args.data.data.as_str());
+    let found = match same_setup {
+        Some(c) if c.epochs_done == args.epochs => return Ok(()),
+        Some(c) if c.epochs_done < args.epochs => format!(
+            "{} epochs of the same configuration and data, fewer than --epochs {}",
+            c.epochs_done, args.epochs
+        ),
+        Some(c) => format!(
+            "{} epochs of the same configuration and data, more than --epochs {}",
+            c.epochs_done, args.epochs
+        ),
+        None => "the results of a different configuration or data set".to_string(),
+    };
     Err(CliError::Usage(format!(
-        "{} already contains the results of a different run (configuration, data or epoch count); \
-         pass --resume {} to continue it, --out DIR for a new folder, or --overwrite to replace it",
+        "{} already contains {found}; pass --resume {} to continue that run, --out DIR for a new folder, \
+         or --overwrite to replace it",
         out.display(),
         existing.display()
     )))

@@ -144,6 +144,29 @@ fn resume_matches_uninterrupted_run() {
 }
 
 #[test]
+fn resume_stays_in_checkpoint_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let straight = train_weights(dir.path(), "straight", &["--epochs", "2"]);
+    train_weights(dir.path(), "split", &["--epochs", "1"]);
+
+    let args = ["train", "--engine", "model", "--train-limit", "300", "--test-limit", "100", "--epochs", "2"];
+    let mut resume = args.to_vec();
+    resume.extend_from_slice(&["--resume", "split/checkpoint.json"]);
+    let output = sampleprop(&resume, dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let resumed = std::fs::read(dir.path().join("split/weights.json")).unwrap();
+    assert!(straight == resumed, "the resumed run must write into the checkpoint's folder");
+    assert!(!dir.path().join("results").exists(), "no default results folder without --out");
+
+    // --set that changes the configuration contradicts the checkpoint.
+    resume.extend_from_slice(&["--set", "hardware.lanes=8"]);
+    let output = sampleprop(&resume, dir.path());
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--config and --set give"), "{}", stderr(&output));
+}
+
+#[test]
 fn resume_rejects_foreign_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("other.json"), "{\"format\": \"something-else\"}").unwrap();
@@ -272,8 +295,30 @@ fn different_run_keeps_previous_results() {
     );
     let message = stderr(&output);
     assert!(!output.status.success(), "a shorter run must not replace the results silently");
-    assert!(message.contains("already contains the results of a different run"), "{message}");
+    assert!(message.contains("already contains 2 epochs of the same configuration and data"), "{message}");
+    assert!(message.contains("more than --epochs 1"), "{message}");
     assert!(message.contains("--overwrite"), "{message}");
+    assert!(std::fs::read(dir.path().join("run/weights.json")).unwrap() == first, "previous weights changed");
+
+    // A longer run of the same setup, such as one interrupted earlier, is offered --resume.
+    let output = sampleprop(
+        &["train", "--engine", "model", "--train-limit", "300", "--test-limit", "100", "--out", "run", "--epochs", "3"],
+        dir.path(),
+    );
+    let message = stderr(&output);
+    assert!(!output.status.success());
+    assert!(message.contains("fewer than --epochs 3"), "{message}");
+    assert!(message.contains("--resume"), "{message}");
+
+    // Another configuration is named as such.
+    let output = sampleprop(
+        &["train", "--engine", "model", "--train-limit", "300", "--test-limit", "100", "--out", "run", "--epochs", "2",
+          "--set", "hardware.lanes=8"],
+        dir.path(),
+    );
+    let message = stderr(&output);
+    assert!(!output.status.success());
+    assert!(message.contains("the results of a different configuration or data set"), "{message}");
     assert!(std::fs::read(dir.path().join("run/weights.json")).unwrap() == first, "previous weights changed");
 
     let again = train_weights(dir.path(), "run", &["--epochs", "2"]);

@@ -213,8 +213,21 @@ impl Config {
         if overrides.is_empty() {
             return Config::from_toml_str(&text, &origin);
         }
+        // The file alone first, so that its own mistakes are reported at their line.
+        Config::from_toml_str(&text, &origin)?;
+
         let text = raw::apply_overrides(&text, &origin, overrides)?;
-        Config::from_toml_str(&text, &format!("{origin} with --set {}", overrides.join(" --set ")))
+        Config::from_toml_str(&text, &format!("{origin} with --set {}", overrides.join(" --set "))).map_err(|error| {
+            match error {
+                // Positions in the rewritten text mean nothing to the user: name the override instead.
+                ConfigError::Syntax { message, fix, .. } => ConfigError::Override {
+                    assignment: raw::override_in_message(overrides, &message),
+                    rule: message,
+                    fix,
+                },
+                other => other,
+            }
+        })
     }
 
     /// Serializes the resolved configuration as canonical TOML (every key, fixed order).

@@ -200,10 +200,12 @@ pub(crate) fn apply_overrides(text: &str, origin: &str, overrides: &[String]) ->
             .ok_or_else(|| failure("an override needs '='", "write it as KEY=VALUE, such as hardware.lanes=8"))?;
         let path: Vec<&str> = key.trim().split('.').collect();
         if path.len() < 2 || path.iter().any(|part| part.is_empty()) {
-            return Err(failure(
-                "the key must name a section and a key",
-                "write it as section.key, such as widths.weight (docs/configuration.md lists every key)",
-            ));
+            let fix = match section_of(key.trim()) {
+                Some(section) => format!("write it as section.key, here {section}.{}", key.trim()),
+                None => "write it as section.key, such as widths.weight (docs/configuration.md lists every key)"
+                    .to_string(),
+            };
+            return Err(failure("the key must name a section and a key", &fix));
         }
         let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {}", value.trim()))
             .ok()
@@ -211,7 +213,8 @@ pub(crate) fn apply_overrides(text: &str, origin: &str, overrides: &[String]) ->
             .ok_or_else(|| {
                 failure(
                     &format!("{} is not a TOML value", value.trim()),
-                    "write a number, true or false, or a quoted string such as \"plugin\"",
+                    "write the value as in a configuration file: a number such as 8, or a quoted string \
+                     such as \"plugin\" for the keys that take a name",
                 )
             })?;
 
@@ -234,6 +237,30 @@ pub(crate) fn apply_overrides(text: &str, origin: &str, overrides: &[String]) ->
     Ok(toml::to_string(&document).expect("a TOML table serializes"))
 }
 
+/// Returns the section that contains a key named `name` in the full configuration, if any.
+fn section_of(name: &str) -> Option<String> {
+    let full: toml::Table = toml::from_str(&crate::Config::default().to_toml()).ok()?;
+    full.iter().find_map(|(section, value)| {
+        let table = value.as_table()?;
+        table.contains_key(name).then(|| section.clone())
+    })
+}
+
+/// Returns the override that a parse error message is about: the one whose key or value the
+/// message quotes, or all of them when none matches.
+pub(crate) fn override_in_message(overrides: &[String], message: &str) -> String {
+    let quoted = |text: &str| !text.is_empty() && (message.contains(&format!("`{text}`")) || message.contains(&format!("'{text}'")));
+    overrides
+        .iter()
+        .find(|assignment| {
+            let (key, value) = assignment.split_once('=').unwrap_or((assignment, ""));
+            let name = key.trim().rsplit('.').next().unwrap_or_default();
+            quoted(name) || quoted(value.trim())
+        })
+        .cloned()
+        .unwrap_or_else(|| overrides.join(" --set "))
+}
+
 fn syntax_error(text: &str, origin: &str, error: &toml::de::Error) -> ConfigError {
     let (line, column) = match error.span() {
         Some(span) => {
@@ -244,7 +271,14 @@ fn syntax_error(text: &str, origin: &str, error: &toml::de::Error) -> ConfigErro
         }
         None => (0, 0),
     };
-    let message = error.message().trim().replace('\n', " ");
+    // serde names Rust types, but a user writes TOML, so the message names the TOML kinds.
+    let message = error
+        .message()
+        .trim()
+        .replace('\n', " ")
+        .replace("expected i64", "expected an integer")
+        .replace("expected u32", "expected an integer")
+        .replace("expected f64", "expected a number");
     let fix = if message.starts_with("unknown field") {
         "remove the key or correct its spelling (docs/configuration.md lists every key)"
     } else {

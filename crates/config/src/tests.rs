@@ -221,5 +221,11 @@ fn bad_overrides_are_named() {
     assert!(message.contains("hardware.lanes = 3"), "{message}");
     assert!(message.contains("--set hardware.lanes=3"), "{message}");
     let message = error("network.hiden=4");
-    assert!(message.contains("unknown field"), "{message}");
+    assert!(message.starts_with("--set network.hiden=4: unknown field `hiden`"), "{message}");
+    let message = error("widths.weight=8.5");
+    assert!(message.starts_with("--set widths.weight=8.5: invalid type"), "{message}");
+    assert!(message.contains("expected an integer"), "{message}");
+    assert!(!message.contains(":2:"), "no position in rewritten text: {message}");
+    let message = error("lanes=4");
+    assert!(message.contains("here hardware.lanes"), "{message}");
 }

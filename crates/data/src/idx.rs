@@ -212,8 +212,8 @@ fn check_labels(
 
 /// Returns the command that fetches the data set `name` into `dir`, for error messages.
 ///
-/// `make data` fills only the project's data/ folder, so it is offered only when `dir` is
-/// that folder's `data/NAME`; any other folder gets the fetch command with `--dest`.
+/// `make data` fills only `data/NAME` of the project, so only that folder gets it as advice.
+/// Any other folder gets the fetch command with `--dest`.
 fn fetch_hint(name: &str, dir: &Path) -> String {
     let default_dir = Path::new("data").join(name);
     let fetch = if dir == default_dir {

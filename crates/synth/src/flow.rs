@@ -107,6 +107,13 @@ pub fn synthesize(
         .filter(|memory| memory.block_ram_intended)
         .all(|memory| memory.block_ram_cells > 0);
 
+    // The generic netlist keeps every memory abstract, lookup tables with combinational reads
+    // included, so its block RAM figure counts the memories a RAM could hold instead.
+    let block_rams = match target {
+        Target::Generic => memories.iter().filter(|memory| memory.block_ram_cells > 0).count() as u64,
+        _ => counts.block_rams,
+    };
+
     let mut report = SynthReport {
         config_digest: config.digest(),
         target: target.clone(),
@@ -115,7 +122,7 @@ pub fn synthesize(
         rtl_hash,
         luts: counts.luts,
         flip_flops: counts.flip_flops,
-        block_rams: counts.block_rams,
+        block_rams,
         carry_cells: counts.carry_cells,
         cells_by_type,
         fmax_mhz: None,
@@ -304,6 +311,7 @@ fn count_cells(target: &Target, cells: &BTreeMap<String, u64>) -> CellCounts {
         Target::Generic => CellCounts {
             luts: sum(&|t| t == "$lut"),
             flip_flops: sum(&|t| t.starts_with("$_") && t.contains("DFF")),
+            // Replaced by the count of mappable memories once they are known.
             block_rams: sum(&|t| t == "$mem_v2" || t == "$mem"),
             carry_cells: 0,
         },
