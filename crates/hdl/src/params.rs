@@ -40,7 +40,7 @@ pub struct CoreParams {
     pub round_count_bits: u32,
     /// Bits of lane j mod L within an AMEM word.
     pub lane_bits: u32,
-    /// Bits of one AMEM lane, max(A, E): it holds an accumulator, then a delta_j.
+    /// Bits of one AMEM lane, max(A, E): an accumulator during FORWARD, then a delta_j.
     pub state_lane: u32,
 
     /// Bits of g_j = sum_k V_kj e_k, exact.

@@ -205,8 +205,8 @@ module sampleprop_core #(
   );
 
   // ---------------------------------------------------------------------------------------------
-  // Memories. AMEM holds the hidden accumulators during FORWARD and delta_j during BACKWARD and
-  // UPDATE (word j / L, lane j mod L, N bits a lane); NMEM holds the hidden spike counts n_j.
+  // Memories. AMEM contains the hidden accumulators during FORWARD and delta_j during BACKWARD and
+  // UPDATE (word j / L, lane j mod L, N bits a lane). NMEM contains the hidden spike counts n_j.
 
   reg                      pix_we;
   wire [P-1:0]             pix_rdata;
@@ -311,7 +311,7 @@ module sampleprop_core #(
   assign nmem_wdata = ((sample_q == {SAMPLE_BITS{1'b0}}) ? {C{1'b0}} : nmem_rdata) + {{(C - 1){1'b0}}, hidden_spike};
 
   // ---------------------------------------------------------------------------------------------
-  // Hidden accumulators in AMEM: lane l of word k holds acc_j, j = k * L + l. INIT and EVENT read
+  // Hidden accumulators in AMEM: lane l of word k contains acc_j, j = k * L + l. INIT and EVENT read
   // word k in cycle k and write it back in cycle k + 1.
 
   wire [L*N-1:0] lane_fill;
