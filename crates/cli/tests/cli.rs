@@ -276,6 +276,37 @@ fn sweep_adds_synthesis_columns() {
 }
 
 #[test]
+fn sweep_set_changes_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = dir.path().join("grid.toml");
+    std::fs::write(
+        &grid,
+        "\"network.hidden\" = [8]\n[run]\nepochs = 1\ntrain_limit = 50\ntest_limit = 20\nreferences = false\n",
+    )
+    .unwrap();
+    let grid = grid.to_str().unwrap();
+    let row = |out: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.path().join(out).join("results.jsonl")).unwrap();
+        serde_json::from_str(text.lines().next().unwrap()).unwrap()
+    };
+
+    let output = sampleprop(&["sweep", "--grid", grid, "--out", "plain"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = sampleprop(&["sweep", "--grid", grid, "--out", "two", "--set", "hardware.lanes=2"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // Two lanes instead of four: another configuration and more cycles, the same result bits.
+    let (plain, two) = (row("plain"), row("two"));
+    assert_ne!(plain["digest"], two["digest"]);
+    assert!(two["train_cycles_mean"].as_f64() > plain["train_cycles_mean"].as_f64());
+    assert_eq!(plain["test_accuracy"], two["test_accuracy"]);
+
+    let output = sampleprop(&["sweep", "--grid", grid, "--out", "bad", "--set", "hardware.lanes=3"], dir.path());
+    assert_rejected(&output, &["--set hardware.lanes=3", "divide network.hidden = 128"], dir.path());
+    assert!(!dir.path().join("bad").exists(), "a rejected sweep must write no folder");
+}
+
+#[test]
 fn sweep_rejects_unknown_synthesis_target() {
     let dir = tempfile::tempdir().unwrap();
     let grid = dir.path().join("grid.toml");

@@ -58,6 +58,11 @@ pub enum ConfigError {
     },
 }
 
+/// Returns the name of a configuration source with overrides, such as `a.toml with --set x.y=1`.
+fn overridden_origin(origin: &str, overrides: &[String]) -> String {
+    format!("{origin} with --set {}", overrides.join(" --set "))
+}
+
 /// Derivative estimator computed from the hidden spike count `n` over `T` samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -189,6 +194,16 @@ impl Config {
         Config::from_toml_str(&text, &path.display().to_string())
     }
 
+    /// Returns TOML text with `section.key=VALUE` overrides written into it, and the name of the
+    /// result for error messages. Callers that keep the text (a sweep's base) use this after
+    /// `load_with_overrides` has validated the same file and overrides.
+    pub fn override_text(text: &str, origin: &str, overrides: &[String]) -> Result<(String, String), ConfigError> {
+        if overrides.is_empty() {
+            return Ok((text.to_string(), origin.to_string()));
+        }
+        Ok((raw::apply_overrides(text, origin, overrides)?, overridden_origin(origin, overrides)))
+    }
+
     /// Parses and validates TOML text; `origin` names the source in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         raw::parse(text, origin)
@@ -217,7 +232,7 @@ impl Config {
         Config::from_toml_str(&text, &origin)?;
 
         let text = raw::apply_overrides(&text, &origin, overrides)?;
-        Config::from_toml_str(&text, &format!("{origin} with --set {}", overrides.join(" --set "))).map_err(|error| {
+        Config::from_toml_str(&text, &overridden_origin(&origin, overrides)).map_err(|error| {
             match error {
                 // Positions in the rewritten text mean nothing to the user: name the override instead.
                 ConfigError::Syntax { message, fix, .. } => ConfigError::Override {
