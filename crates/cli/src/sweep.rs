@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use sampleprop_explore::{merge, report, sweep, BaseConfig, CoreEvaluator, CostSource, Grid, Plan, Shard, SweepOptions};
-use sampleprop_config::{Config, ConfigError};
+use sampleprop_config::Config;
 use sampleprop_synth::{toolchain, Target};
 
 use crate::synth_cmd::SynthCost;
@@ -108,27 +108,8 @@ pub fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(data) = run.data {
         grid.run.dataset = data.as_str().to_string();
     }
-    let base = if run.overrides.is_empty() {
-        match &run.config {
-            Some(path) => BaseConfig::load(path)?,
-            None => BaseConfig::defaults(),
-        }
-    } else {
-        // Validated first, so that errors name the override; the grid then edits the text.
-        Config::load_with_overrides(run.config.as_deref(), &run.overrides)?;
-        let (text, origin) = match &run.config {
-            Some(path) => (
-                std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?,
-                path.display().to_string(),
-            ),
-            None => (String::new(), "built-in defaults".to_string()),
-        };
-        let (text, origin) = Config::override_text(&text, &origin, &run.overrides)?;
-        BaseConfig::from_toml_str(&text, &origin)?
-    };
+    let source = Config::load_source(run.config.as_deref(), &run.overrides)?;
+    let base = BaseConfig { text: source.text, origin: source.origin, config: source.config };
     let cost = match &run.synth {
         Some(target) => {
             let target = Target::parse(target)?;

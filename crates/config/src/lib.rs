@@ -58,9 +58,12 @@ pub enum ConfigError {
     },
 }
 
-/// Returns the name of a configuration source with overrides, such as `a.toml with --set x.y=1`.
-fn overridden_origin(origin: &str, overrides: &[String]) -> String {
-    format!("{origin} with --set {}", overrides.join(" --set "))
+/// A validated configuration with the TOML text it came from and the name of that source.
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    pub text: String,
+    pub origin: String,
+    pub config: Config,
 }
 
 /// Derivative estimator computed from the hidden spike count `n` over `T` samples.
@@ -194,16 +197,6 @@ impl Config {
         Config::from_toml_str(&text, &path.display().to_string())
     }
 
-    /// Returns TOML text with `section.key=VALUE` overrides written into it, and the name of the
-    /// result for error messages. Callers that keep the text (a sweep's base) use this after
-    /// `load_with_overrides` has validated the same file and overrides.
-    pub fn override_text(text: &str, origin: &str, overrides: &[String]) -> Result<(String, String), ConfigError> {
-        if overrides.is_empty() {
-            return Ok((text.to_string(), origin.to_string()));
-        }
-        Ok((raw::apply_overrides(text, origin, overrides)?, overridden_origin(origin, overrides)))
-    }
-
     /// Parses and validates TOML text; `origin` names the source in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         raw::parse(text, origin)
@@ -215,6 +208,12 @@ impl Config {
     /// The overrides replace keys of the file, so every rule of the file applies to them, and
     /// error messages name the file and the overrides together.
     pub fn load_with_overrides(path: Option<&Path>, overrides: &[String]) -> Result<Config, ConfigError> {
+        Ok(Config::load_source(path, overrides)?.config)
+    }
+
+    /// Does what `load_with_overrides` does and also returns the TOML text with the overrides
+    /// written in, for callers that edit it further (a sweep's base).
+    pub fn load_source(path: Option<&Path>, overrides: &[String]) -> Result<ConfigSource, ConfigError> {
         let (text, origin) = match path {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -225,24 +224,25 @@ impl Config {
             }
             None => (String::new(), "built-in defaults".to_string()),
         };
-        if overrides.is_empty() {
-            return Config::from_toml_str(&text, &origin);
-        }
+
         // The file alone first, so that its own mistakes are reported at their line.
-        Config::from_toml_str(&text, &origin)?;
+        let config = Config::from_toml_str(&text, &origin)?;
+        if overrides.is_empty() {
+            return Ok(ConfigSource { text, origin, config });
+        }
 
         let text = raw::apply_overrides(&text, &origin, overrides)?;
-        Config::from_toml_str(&text, &overridden_origin(&origin, overrides)).map_err(|error| {
-            match error {
-                // Positions in the rewritten text mean nothing to the user: name the override instead.
-                ConfigError::Syntax { message, fix, .. } => ConfigError::Override {
-                    assignment: raw::override_in_message(overrides, &message),
-                    rule: message,
-                    fix,
-                },
-                other => other,
-            }
-        })
+        let origin = format!("{origin} with --set {}", overrides.join(" --set "));
+        let config = Config::from_toml_str(&text, &origin).map_err(|error| match error {
+            // Positions in the rewritten text mean nothing to the user, so the error names the override.
+            ConfigError::Syntax { message, fix, .. } => ConfigError::Override {
+                assignment: raw::override_in_message(overrides, &message),
+                rule: message,
+                fix,
+            },
+            other => other,
+        })?;
+        Ok(ConfigSource { text, origin, config })
     }
 
     /// Serializes the resolved configuration as canonical TOML (every key, fixed order).

@@ -253,7 +253,7 @@ fn digits_core_fits_hx8k_estimate() {
     );
 
     // The default: WMEM 2048 x 32 (16), BMEM 32 x 32 (2), VMEM 128 x 80 (5), AMEM 32 x 64 (4)
-    // and NMEM 128 x 6 (1) leave 4 of the 32 blocks for PIX and QMEM.
+    // and NMEM 128 x 6 (1) leave 4 of the 32 blocks, 2 of which PIX and QMEM take.
     assert_eq!(
         sampleprop_synth::check_block_ram(&Config::default(), part).unwrap(),
         28
